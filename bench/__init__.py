@@ -1,0 +1,1 @@
+"""Benchmarks: one command (`make bench`), results to docs/benchmarks.md."""

@@ -1,0 +1,103 @@
+"""API keys: shown once, stored hashed, acting with a role no higher than their creator's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from huntaze.accounts.actor import Actor
+from huntaze.accounts.audit import audit
+from huntaze.accounts.models import ApiKey
+from huntaze.accounts.permissions import Permission, Role, can_grant
+from huntaze.accounts.repository import api_keys
+from huntaze.core.db import utcnow
+from huntaze.core.errors import AuthenticationRequiredError, ConflictError, PermissionDeniedError
+from huntaze.core.security import hash_token, new_token
+from huntaze.core.tenancy import trusted_org_id
+
+KEY_PREFIX = "hz_"
+# last_used_at is written at most this often per key, so hot API clients do not write per call.
+LAST_USED_RESOLUTION_S = 60
+
+
+@dataclass(frozen=True, slots=True)
+class NewApiKey:
+    """A key just made; ``token`` is shown once and never stored."""
+
+    api_key: ApiKey
+    token: str
+
+
+class ApiKeyService:
+    """Creates, lists, revokes and authenticates API keys."""
+
+    def create(self, session: Session, actor: Actor, *, name: str, role: Role) -> NewApiKey:
+        """A new key for the actor's organization."""
+        actor.require(Permission.API_KEYS_MANAGE)
+        if not can_grant(actor.role, role):
+            raise PermissionDeniedError("A key cannot have a role above your own.")
+        token = new_token(KEY_PREFIX)
+        key = ApiKey(
+            organization_id=actor.org,
+            name=name,
+            role=role.value,
+            display_prefix=token[:10],
+            token_hash=hash_token(token),
+            created_by_id=actor.user_id,
+        )
+        session.add(key)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="api_key.create",
+            target_type="api_key",
+            target_id=key.id,
+            after={"name": name, "role": role.value},
+        )
+        return NewApiKey(api_key=key, token=token)
+
+    def list(self, session: Session, actor: Actor) -> Sequence[ApiKey]:
+        """The organization's keys, newest first."""
+        actor.require(Permission.API_KEYS_MANAGE)
+        return api_keys.list(session, actor.org)
+
+    def revoke(self, session: Session, actor: Actor, *, key_id: str) -> ApiKey:
+        """Stop a key from working, at once."""
+        actor.require(Permission.API_KEYS_MANAGE)
+        key = api_keys.get(session, actor.org, key_id)
+        if key.revoked_at is not None:
+            raise ConflictError("This key is already revoked.")
+        key.revoked_at = utcnow()
+        audit.record(
+            session,
+            actor,
+            action="api_key.revoke",
+            target_type="api_key",
+            target_id=key.id,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
+        return key
+
+    def authenticate(self, session: Session, token: str) -> Actor:
+        """The actor behind a bearer token; 401 when unknown or revoked."""
+        key = api_keys.by_token_hash(session, hash_token(token)) if token else None
+        if key is None or key.revoked_at is not None:
+            raise AuthenticationRequiredError("Unknown or revoked API key.")
+        now = utcnow()
+        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > (
+            LAST_USED_RESOLUTION_S
+        ):
+            key.last_used_at = now
+        return Actor(
+            org=trusted_org_id(key.organization_id),
+            role=Role(key.role),
+            label=f"API key {key.name} ({key.display_prefix}…)",
+            api_key_id=key.id,
+        )
+
+
+api_key_service = ApiKeyService()

@@ -1,0 +1,258 @@
+"""HTML pages of the accounts domain: team and invitations, API keys, audit log, joining."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from huntaze.accounts.api_keys import api_key_service
+from huntaze.accounts.audit import audit
+from huntaze.accounts.auth import SESSION_COOKIE, PageUser
+from huntaze.accounts.permissions import ROLE_RANK, Permission, Role
+from huntaze.accounts.schemas import ApiKeyCreate, InvitationCreate
+from huntaze.accounts.service import accounts
+from huntaze.accounts.sessions import login
+from huntaze.config import get_settings
+from huntaze.core.errors import AppError, InvalidInputError
+from huntaze.core.http import DbSession
+from huntaze.core.templating import register_nav, render
+
+router = APIRouter(include_in_schema=False)
+register_nav("Team", "/team", Permission.MEMBERS_READ.value, order=90)
+register_nav("API keys", "/settings/api-keys", Permission.API_KEYS_MANAGE.value, order=95)
+register_nav("Audit log", "/audit", Permission.AUDIT_READ.value, order=98)
+
+ROLES_HIGH_TO_LOW = sorted(Role, key=lambda r: -ROLE_RANK[r])
+
+
+def _errors_of(exc: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]) or "form", "message": e["msg"]}
+        for e in exc.errors()
+    ]
+
+
+def _team_page(
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    *,
+    new_link: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    grantable = [r for r in ROLES_HIGH_TO_LOW if ROLE_RANK[r] <= ROLE_RANK[auth.actor.role]]
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "members": accounts.members(session, auth.actor),
+            "invitations": accounts.invitations(session, auth.actor),
+            "roles": grantable,
+            "new_link": new_link,
+            "errors": errors or [],
+            "form": form or {},
+        },
+        status=status,
+    )
+
+
+@router.get("/team")
+def team(request: Request, auth: PageUser, session: DbSession) -> Response:
+    """Members, their roles, and pending invitations."""
+    return _team_page(request, auth, session)
+
+
+@router.post("/team/invitations")
+def invite(
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    email: Annotated[str, Form(max_length=400)],
+    role: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """Invite someone; the page shows the link to send them."""
+    try:
+        data = InvitationCreate.model_validate({"email": email, "role": role})
+    except ValidationError as exc:
+        return _team_page(
+            request,
+            auth,
+            session,
+            errors=_errors_of(exc),
+            form={"email": email, "role": role},
+            status=422,
+        )
+    try:
+        made = accounts.invite(
+            session,
+            auth.actor,
+            email=data.email,
+            role=Role(data.role),
+            base_url=str(request.base_url),
+        )
+    except AppError as exc:
+        return _team_page(
+            request,
+            auth,
+            session,
+            errors=[{"field": "email", "message": exc.detail}],
+            form={"email": email, "role": role},
+            status=exc.status_code,
+        )
+    return _team_page(request, auth, session, new_link=made.accept_url)
+
+
+@router.post("/team/invitations/{invitation_id}/revoke")
+def revoke_invitation(invitation_id: str, auth: PageUser, session: DbSession) -> Response:
+    """Withdraw an invitation."""
+    accounts.revoke_invitation(session, auth.actor, invitation_id=invitation_id)
+    return RedirectResponse("/team", status_code=303)
+
+
+@router.post("/team/members/{membership_id}/role")
+def change_role(
+    membership_id: str,
+    auth: PageUser,
+    session: DbSession,
+    role: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """Change a member's role."""
+    if role not in {r.value for r in Role}:
+        raise InvalidInputError(f"Unknown role {role!r}.")
+    accounts.change_role(session, auth.actor, membership_id=membership_id, role=Role(role))
+    return RedirectResponse("/team", status_code=303)
+
+
+@router.post("/team/members/{membership_id}/remove")
+def remove_member(membership_id: str, auth: PageUser, session: DbSession) -> Response:
+    """Remove a member."""
+    accounts.remove_member(session, auth.actor, membership_id=membership_id)
+    return RedirectResponse("/team", status_code=303)
+
+
+def _keys_page(
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    *,
+    new_token: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> Response:
+    grantable = [r for r in ROLES_HIGH_TO_LOW if ROLE_RANK[r] <= ROLE_RANK[auth.actor.role]]
+    return render(
+        request,
+        "accounts/api_keys.html",
+        {
+            "keys": api_key_service.list(session, auth.actor),
+            "roles": grantable,
+            "new_token": new_token,
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@router.get("/settings/api-keys")
+def api_keys_page(request: Request, auth: PageUser, session: DbSession) -> Response:
+    """The organization's API keys."""
+    return _keys_page(request, auth, session)
+
+
+@router.post("/settings/api-keys")
+def create_api_key(
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=20)] = "viewer",
+) -> Response:
+    """Create a key and show its secret once."""
+    try:
+        data = ApiKeyCreate.model_validate({"name": name, "role": role})
+    except ValidationError as exc:
+        return _keys_page(request, auth, session, errors=_errors_of(exc), status=422)
+    made = api_key_service.create(session, auth.actor, name=data.name, role=Role(data.role))
+    return _keys_page(request, auth, session, new_token=made.token)
+
+
+@router.post("/settings/api-keys/{key_id}/revoke")
+def revoke_api_key(key_id: str, auth: PageUser, session: DbSession) -> Response:
+    """Revoke a key."""
+    api_key_service.revoke(session, auth.actor, key_id=key_id)
+    return RedirectResponse("/settings/api-keys", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request, auth: PageUser, session: DbSession, before: dt.datetime | None = None
+) -> Response:
+    """Who did what, when; 50 entries a page."""
+    auth.actor.require(Permission.AUDIT_READ)
+    entries = audit.list(session, auth.actor.org, limit=50, before=before)
+    older = entries[-1].created_at.isoformat() if len(entries) == 50 else None
+    return render(request, "accounts/audit.html", {"entries": entries, "older": older})
+
+
+@router.get("/invite/{token}")
+def invitation_page(request: Request, token: str, session: DbSession) -> Response:
+    """The page an invited person opens: set a name and password to join."""
+    invitation, organization = accounts.invitation_with_organization(session, token=token)
+    return render(
+        request,
+        "accounts/invite.html",
+        {
+            "invitation": invitation,
+            "organization": organization,
+            "errors": [],
+            "name": "",
+        },
+    )
+
+
+@router.post("/invite/{token}")
+def accept_invitation(
+    request: Request,
+    token: str,
+    session: DbSession,
+    name: Annotated[str, Form(max_length=120)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    """Join: create the account (or prove the existing one) and log in."""
+    invitation, organization = accounts.invitation_with_organization(session, token=token)
+    try:
+        user, membership = accounts.accept_invitation(
+            session, token=token, name=name, password=password
+        )
+    except InvalidInputError as exc:
+        return render(
+            request,
+            "accounts/invite.html",
+            {
+                "invitation": invitation,
+                "organization": organization,
+                "errors": exc.errors,
+                "name": name,
+            },
+            status=422,
+        )
+    started = login.start(session, user=user)
+    login.switch_organization(
+        session, login_session=started.login_session, organization_id=membership.organization_id
+    )
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.cookie_value,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().base_url.startswith("https://"),
+        max_age=get_settings().session_max_age_s,
+    )
+    return response

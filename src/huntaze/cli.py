@@ -1,0 +1,159 @@
+"""The ``huntaze`` command: ``up``, ``web``, ``worker``, ``migrate``, ``demo``, ``version``.
+
+``up`` is what ``make up`` runs: migrate, load the demo on an empty database, and serve with the
+queue consumers inside the same process. ``worker`` runs queue consumers as a separate process
+(Huey on Redis at scale: start as many as you like, on any machine that reaches the database
+and Redis).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from huntaze import __version__
+
+app = typer.Typer(
+    help="Huntaze: AI business platform for creators and agencies.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where local state lives (overrides HUNTAZE_DATA_DIR)."),
+]
+
+
+def _apply_data_dir(data_dir: Path | None) -> None:
+    if data_dir is not None:
+        os.environ["HUNTAZE_DATA_DIR"] = str(data_dir)
+        from huntaze.config import get_settings
+
+        get_settings.cache_clear()
+
+
+def _migrate() -> None:
+    from huntaze.core import migrations
+    from huntaze.core.db import get_database
+
+    migrations.upgrade(get_database().engine)
+
+
+def _load_demo_if_empty() -> bool:
+    from huntaze.core.db import get_database
+    from huntaze.demo import database_is_empty, load_demo
+
+    with get_database().session_scope() as session:
+        if not database_is_empty(session):
+            return False
+        load_demo(session)
+        return True
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(f"huntaze {__version__}")
+
+
+@app.command()
+def migrate(data_dir: DataDir = None) -> None:
+    """Upgrade the database to the latest schema."""
+    _apply_data_dir(data_dir)
+    _migrate()
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Only on an empty database.")
+    ] = False,
+) -> None:
+    """Load the demo agency, owner and creators."""
+    from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    _apply_data_dir(data_dir)
+    _migrate()
+    if _load_demo_if_empty():
+        typer.echo(f"Demo loaded. Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    elif if_empty:
+        typer.echo("Database already has data; demo not loaded.")
+    else:
+        typer.echo(
+            "Database already has data; the demo loads only into an empty database.", err=True
+        )
+        raise typer.Exit(1)
+
+
+def _serve(host: str, port: int, *, with_queue: bool) -> None:
+    import uvicorn
+
+    from huntaze.main import create_app
+
+    application = create_app(run_queue_consumer=with_queue)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def up(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Run everything on the embedded defaults: migrate, demo data, web and queue."""
+    from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    _apply_data_dir(data_dir)
+    _migrate()
+    _load_demo_if_empty()
+    typer.echo("")
+    typer.echo(f"  Huntaze is running at http://{host}:{port}/")
+    typer.echo(f"  Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    typer.echo("  Press Ctrl-C to stop.")
+    typer.echo("")
+    _serve(host, port, with_queue=True)
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the web app and API only (run `huntaze worker` processes beside it)."""
+    _apply_data_dir(data_dir)
+    _serve(host, port, with_queue=False)
+
+
+@app.command()
+def worker(
+    threads: Annotated[int, typer.Option(help="Worker threads in this process.")] = 2,
+    periodic: Annotated[
+        bool, typer.Option(help="Run the scheduler; exactly one worker of a fleet should.")
+    ] = True,
+    data_dir: DataDir = None,
+) -> None:
+    """Consume the task queue until stopped (SIGINT/SIGTERM finish the running tasks first)."""
+    from huntaze import tasks_registry
+    from huntaze.core import tasks
+
+    _apply_data_dir(data_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    tasks_registry.import_all()
+    tasks.bind_all_tasks()
+    consumer = tasks.huey().create_consumer(
+        workers=threads, worker_type="thread", periodic=periodic
+    )
+    consumer.run()
+
+
+def main() -> None:
+    """Entry point for ``python -m huntaze``."""
+    app()

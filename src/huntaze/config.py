@@ -1,0 +1,82 @@
+"""Settings from the environment (``HUNTAZE_*``) and ``.env``.
+
+Every backing service has an embedded default (DESIGN.md §2.2, §4): an empty Redis URL means
+in-process queue/cache on SQLite, an empty database URL means a SQLite file under the data dir.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when a setting is left at a value that is only safe in development."""
+
+
+class Settings(BaseSettings):
+    """All of Huntaze's settings; one instance per process (see :func:`get_settings`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HUNTAZE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    data_dir: Path = Field(default=Path("var"))
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = DEFAULT_SECRET_KEY
+    base_url: str = "http://127.0.0.1:8000"
+    session_max_age_s: int = 14 * 24 * 3600
+    # argon2 cost; the defaults cost ~0.5 s per hash here, tests lower them.
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 65536
+    log_level: str = "INFO"
+    log_json: bool = True
+    queue_workers: int = 2
+    queue_immediate: bool = False
+    rate_limit_per_minute: int = 600
+    login_rate_limit_per_minute: int = 20
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_dev(self) -> Settings:
+        if self.env == "prod" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise InsecureSettingsError(
+                "HUNTAZE_SECRET_KEY is still the development default. Set it to a long random "
+                'value, e.g. `python -c "import secrets; print(secrets.token_urlsafe(48))"`, '
+                "or run with HUNTAZE_ENV=dev on a machine that nobody else can reach."
+            )
+        return self
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        """The data dir as an absolute path, created on first use."""
+        path = self.data_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_data_dir / 'huntaze.sqlite3'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where the local blob store keeps its files."""
+        path = self.resolved_data_dir / "blobs"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

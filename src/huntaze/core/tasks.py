@@ -1,0 +1,135 @@
+"""The task queue (DESIGN.md §2.1, §4 "task queue") with enqueue-after-commit.
+
+Huey on SQLite with consumer threads inside ``huntaze up`` by default; Huey on Redis with any
+number of ``huntaze worker`` processes when ``HUNTAZE_REDIS_URL`` is set. Tasks carry ids, never
+objects, and must be safe to run twice: the database, not the queue, is the source of truth.
+
+Enqueueing from a request or task goes through :func:`enqueue_after_commit`, which holds the
+call until the session commits and drops it on rollback, so a worker never wakes up for a row
+that does not exist yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from huntaze.config import Settings, get_settings
+
+P = ParamSpec("P")
+_PENDING_KEY = "huntaze.pending_tasks"
+
+
+def build_huey(settings: Settings) -> Huey:
+    """The Huey instance for these settings."""
+    if settings.queue_immediate:
+        return MemoryHuey("huntaze", immediate=True)
+    if settings.redis_url:
+        return RedisHuey("huntaze", url=settings.redis_url)
+    path = settings.resolved_data_dir / "queue.sqlite3"
+    return SqliteHuey("huntaze", filename=str(path))
+
+
+class _LazyHuey:
+    """Builds the Huey instance on first use so importing task modules reads no settings."""
+
+    def __init__(self) -> None:
+        self._huey: Huey | None = None
+
+    def get(self) -> Huey:
+        if self._huey is None:
+            self._huey = build_huey(get_settings())
+        return self._huey
+
+    def replace(self, huey: Huey) -> None:
+        self._huey = huey
+
+
+_huey = _LazyHuey()
+_registered: list[tuple[Callable[..., Any], dict[str, Any]]] = []
+_bound: dict[Callable[..., Any], Any] = {}
+
+
+def huey() -> Huey:
+    """The process-wide queue."""
+    return _huey.get()
+
+
+def use_huey(instance: Huey) -> None:
+    """Install another Huey instance (tests, CLI) and re-register the tasks on it."""
+    _huey.replace(instance)
+    _bound.clear()
+
+
+def task(**options: Any) -> Callable[[Callable[P, Any]], Callable[P, Any]]:
+    """Declare a queue task; the function stays callable directly (e.g. in tests)."""
+
+    def register(func: Callable[P, Any]) -> Callable[P, Any]:
+        _registered.append((func, options))
+        return func
+
+    return register
+
+
+def periodic_task(
+    *, minute: str = "*", hour: str = "*", day: str = "*"
+) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Declare a task the scheduler runs on a crontab (only one consumer runs the scheduler)."""
+
+    def register(func: Callable[[], Any]) -> Callable[[], Any]:
+        _registered.append((func, {"_crontab": {"minute": minute, "hour": hour, "day": day}}))
+        return func
+
+    return register
+
+
+def _huey_task(func: Callable[..., Any]) -> Any:
+    bound = _bound.get(func)
+    if bound is None:
+        options = dict(next(opts for f, opts in _registered if f is func))
+        schedule = options.pop("_crontab", None)
+        if schedule is not None:
+            bound = huey().periodic_task(crontab(**schedule), **options)(func)
+        else:
+            bound = huey().task(**options)(func)
+        _bound[func] = bound
+    return bound
+
+
+def bind_all_tasks() -> None:
+    """Register every declared task with the queue (workers call this before consuming)."""
+    for func, _options in _registered:
+        _huey_task(func)
+
+
+def enqueue_now(func: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> Any:
+    """Put a task on the queue immediately (outside any transaction); returns Huey's result."""
+    return _huey_task(func)(*args, **kwargs)
+
+
+def enqueue_after_commit(
+    session: Session, func: Callable[P, Any], *args: P.args, **kwargs: P.kwargs
+) -> None:
+    """Enqueue ``func(*args, **kwargs)`` once ``session`` commits; drop it on rollback."""
+    session.connection()  # begin the transaction now, so its rollback is seen
+    pending: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]]
+    pending = session.info.setdefault(_PENDING_KEY, [])
+    pending.append((func, args, kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, [])
+    for func, args, kwargs in pending:
+        enqueue_now(func, *args, **kwargs)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Only the session's outermost transaction decides; a rolled-back savepoint keeps them.
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)

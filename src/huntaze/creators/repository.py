@@ -1,0 +1,62 @@
+"""All SQL of the creators domain, scoped to one organization."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huntaze.core.repository import TenantRepository
+from huntaze.core.tenancy import OrgId
+from huntaze.creators.models import Creator, PlatformAccount
+
+
+class CreatorRepository(TenantRepository[Creator]):
+    model = Creator
+    not_found_message = "No such creator in this organization."
+
+    def all_by_name(self, session: Session, org: OrgId) -> Sequence[Creator]:
+        """Every creator of the organization, by name."""
+        stmt = self.scoped(org).order_by(Creator.display_name, Creator.id)
+        return session.scalars(stmt).all()
+
+
+class PlatformAccountRepository(TenantRepository[PlatformAccount]):
+    model = PlatformAccount
+    not_found_message = "No such platform account in this organization."
+
+    def of_creator(
+        self, session: Session, org: OrgId, creator_id: str
+    ) -> Sequence[PlatformAccount]:
+        """A creator's platform accounts."""
+        stmt = (
+            self.scoped(org)
+            .where(PlatformAccount.creator_id == creator_id)
+            .order_by(PlatformAccount.platform, PlatformAccount.handle)
+        )
+        return session.scalars(stmt).all()
+
+    def of_creators(
+        self, session: Session, org: OrgId, creator_ids: Sequence[str]
+    ) -> Sequence[PlatformAccount]:
+        """The platform accounts of several creators in one query (list pages)."""
+        if not creator_ids:
+            return []
+        stmt = self.scoped(org).where(PlatformAccount.creator_id.in_(creator_ids))
+        return session.scalars(stmt).all()
+
+    def find_handle(
+        self, session: Session, org: OrgId, platform: str, handle: str
+    ) -> PlatformAccount | None:
+        """The organization's account with this handle on this platform."""
+        stmt = select(PlatformAccount).where(
+            PlatformAccount.organization_id == org,
+            PlatformAccount.platform == platform,
+            PlatformAccount.handle == handle,
+        )
+        return session.scalars(stmt).first()
+
+
+creators_repo = CreatorRepository()
+platform_accounts_repo = PlatformAccountRepository()

@@ -1,0 +1,207 @@
+"""Creators, their personas and their platform accounts (DESIGN.md §5 ``creators/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from huntaze.accounts.actor import Actor
+from huntaze.accounts.audit import audit, snapshot
+from huntaze.accounts.permissions import Permission
+from huntaze.core.errors import ConflictError, InvalidInputError, field_error
+from huntaze.core.security import decrypt_secret, encrypt_secret
+from huntaze.creators.models import Creator, PlatformAccount
+from huntaze.creators.repository import creators_repo, platform_accounts_repo
+from huntaze.creators.schemas import (
+    CreatorCreate,
+    CreatorUpdate,
+    PlatformAccountCreate,
+    PlatformAccountUpdate,
+)
+
+PERSONA_FIELDS = (
+    "display_name",
+    "timezone",
+    "tone",
+    "topics",
+    "boundaries",
+    "emoji_use",
+    "languages",
+    "price_min_cents",
+    "price_max_cents",
+    "currency",
+)
+ACCOUNT_FIELDS = ("platform", "handle", "link_state", "connection")
+
+
+class CreatorService:
+    """Keeps creator profiles, personas and platform accounts, with an audit row per change."""
+
+    def list_creators(self, session: Session, actor: Actor) -> Sequence[Creator]:
+        """The organization's creators, by name."""
+        actor.require(Permission.CREATORS_READ)
+        return creators_repo.all_by_name(session, actor.org)
+
+    def get(self, session: Session, actor: Actor, creator_id: str) -> Creator:
+        """One creator; 404 if it is not the organization's."""
+        actor.require(Permission.CREATORS_READ)
+        return creators_repo.get(session, actor.org, creator_id)
+
+    def create(self, session: Session, actor: Actor, data: CreatorCreate) -> Creator:
+        """A new creator with a persona."""
+        actor.require(Permission.CREATORS_WRITE)
+        creator = Creator(organization_id=actor.org, **data.model_dump())
+        session.add(creator)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="creator.create",
+            target_type="creator",
+            target_id=creator.id,
+            after=snapshot(creator, PERSONA_FIELDS),
+        )
+        return creator
+
+    def update(
+        self, session: Session, actor: Actor, creator_id: str, data: CreatorUpdate
+    ) -> Creator:
+        """Change the fields sent; the price range must stay consistent."""
+        actor.require(Permission.CREATORS_WRITE)
+        creator = creators_repo.get(session, actor.org, creator_id)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        low = changes.get("price_min_cents", creator.price_min_cents)
+        high = changes.get("price_max_cents", creator.price_max_cents)
+        if high < low:
+            raise InvalidInputError(
+                "The highest price must not be below the lowest price.",
+                errors=[field_error("price_max_cents", "must be ≥ price_min_cents")],
+            )
+        before = snapshot(creator, changes.keys())
+        for name, value in changes.items():
+            setattr(creator, name, value)
+        audit.record(
+            session,
+            actor,
+            action="creator.update",
+            target_type="creator",
+            target_id=creator.id,
+            before=before,
+            after=snapshot(creator, changes.keys()),
+        )
+        return creator
+
+    def delete(self, session: Session, actor: Actor, creator_id: str) -> None:
+        """Remove a creator and their platform accounts."""
+        actor.require(Permission.CREATORS_DELETE)
+        creator = creators_repo.get(session, actor.org, creator_id)
+        audit.record(
+            session,
+            actor,
+            action="creator.delete",
+            target_type="creator",
+            target_id=creator.id,
+            before=snapshot(creator, PERSONA_FIELDS),
+        )
+        session.delete(creator)
+
+    def accounts(
+        self, session: Session, actor: Actor, creator_id: str
+    ) -> Sequence[PlatformAccount]:
+        """A creator's platform accounts."""
+        creator = self.get(session, actor, creator_id)
+        return platform_accounts_repo.of_creator(session, actor.org, creator.id)
+
+    def accounts_by_creator(
+        self, session: Session, actor: Actor, creators: Sequence[Creator]
+    ) -> dict[str, list[PlatformAccount]]:
+        """Platform accounts grouped by creator id, in one query."""
+        actor.require(Permission.CREATORS_READ)
+        grouped: dict[str, list[PlatformAccount]] = {c.id: [] for c in creators}
+        for account in platform_accounts_repo.of_creators(
+            session, actor.org, [c.id for c in creators]
+        ):
+            grouped[account.creator_id].append(account)
+        return grouped
+
+    def add_account(
+        self, session: Session, actor: Actor, creator_id: str, data: PlatformAccountCreate
+    ) -> PlatformAccount:
+        """Attach a platform account to a creator; the secret is encrypted before storage."""
+        actor.require(Permission.PLATFORM_ACCOUNTS_WRITE)
+        creator = creators_repo.get(session, actor.org, creator_id)
+        if platform_accounts_repo.find_handle(session, actor.org, data.platform, data.handle):
+            raise ConflictError(f"{data.platform} account @{data.handle} is already connected.")
+        connection = {
+            k: v for k in ("base_url", "skin", "proxy") if (v := getattr(data, k)) is not None
+        }
+        account = PlatformAccount(
+            organization_id=actor.org,
+            creator_id=creator.id,
+            platform=data.platform,
+            handle=data.handle,
+            connection=connection,
+            session_secret_encrypted=(
+                encrypt_secret(data.session_secret) if data.session_secret else None
+            ),
+        )
+        session.add(account)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="platform_account.create",
+            target_type="platform_account",
+            target_id=account.id,
+            after=snapshot(account, ACCOUNT_FIELDS),
+        )
+        return account
+
+    def update_account(
+        self, session: Session, actor: Actor, account_id: str, data: PlatformAccountUpdate
+    ) -> PlatformAccount:
+        """Change an account's connection settings or replace its secret."""
+        actor.require(Permission.PLATFORM_ACCOUNTS_WRITE)
+        account = platform_accounts_repo.get(session, actor.org, account_id)
+        before = snapshot(account, ACCOUNT_FIELDS)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        secret = changes.pop("session_secret", None)
+        account.connection = {**account.connection, **changes}
+        if secret is not None:
+            account.session_secret_encrypted = encrypt_secret(secret)
+            account.link_state = "unlinked"
+        after = snapshot(account, ACCOUNT_FIELDS) | {"session_secret_replaced": secret is not None}
+        audit.record(
+            session,
+            actor,
+            action="platform_account.update",
+            target_type="platform_account",
+            target_id=account.id,
+            before=before,
+            after=after,
+        )
+        return account
+
+    def remove_account(self, session: Session, actor: Actor, account_id: str) -> None:
+        """Disconnect a platform account."""
+        actor.require(Permission.PLATFORM_ACCOUNTS_WRITE)
+        account = platform_accounts_repo.get(session, actor.org, account_id)
+        audit.record(
+            session,
+            actor,
+            action="platform_account.delete",
+            target_type="platform_account",
+            target_id=account.id,
+            before=snapshot(account, ACCOUNT_FIELDS),
+        )
+        session.delete(account)
+
+    def session_secret(self, account: PlatformAccount) -> str | None:
+        """The decrypted session secret of an account (workers only)."""
+        if account.session_secret_encrypted is None:
+            return None
+        return decrypt_secret(account.session_secret_encrypted)
+
+
+creators = CreatorService()

@@ -1,0 +1,118 @@
+"""The Huntaze web application: ``create_app()`` wires middleware, the API, pages and static files.
+
+DESIGN.md §3: a web request changes rows and enqueues; it never drives a browser or waits on a
+platform. See docs/architecture.md for how a request and a task flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import JSONResponse, Response
+
+from huntaze import __version__, tasks_registry
+from huntaze.accounts import pages as account_pages
+from huntaze.accounts import routes as account_routes
+from huntaze.config import Settings, get_settings
+from huntaze.core import tasks
+from huntaze.core.db import Database, get_database
+from huntaze.core.observability import RequestContextMiddleware, configure_logging, metrics_response
+from huntaze.core.ratelimit import RateLimiter
+from huntaze.creators import pages as creator_pages
+from huntaze.creators import routes as creator_routes
+from huntaze.web import errors, home
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def _api_router() -> APIRouter:
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(account_routes.router)
+    api.include_router(creator_routes.router)
+    return api
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    rate_limiter: RateLimiter | None = None,
+    run_queue_consumer: bool = False,
+) -> FastAPI:
+    """Build the application; ``run_queue_consumer`` starts Huey threads in-process (``up``)."""
+    settings = settings or get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        consumer: Any = None
+        if run_queue_consumer:
+            tasks_registry.import_all()
+            tasks.bind_all_tasks()
+            consumer = tasks.huey().create_consumer(
+                workers=settings.queue_workers, worker_type="thread"
+            )
+            consumer.start()
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+
+    app = FastAPI(
+        title="Huntaze",
+        version=__version__,
+        description="AI business platform for creators and agencies. JSON API under /api/v1; "
+        "authenticate with 'Authorization: Bearer <API key>'. Errors are RFC 9457 problem+json.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database or get_database()
+    app.state.rate_limiter = rate_limiter or RateLimiter.from_settings(settings)
+
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(RequestContextMiddleware)
+    errors.install_error_handlers(app)
+
+    app.include_router(_api_router())
+    app.include_router(home.router)
+    app.include_router(account_pages.router)
+    app.include_router(creator_pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        checks: dict[str, str] = {}
+        try:
+            with app.state.database.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            tasks.huey().storage.queue_size()
+            checks["queue"] = "ok"
+        except Exception as exc:
+            checks["queue"] = f"error: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return metrics_response()
+
+    return app

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Huntaze database (run with ``huntaze migrate``)."""

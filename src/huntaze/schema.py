@@ -1,0 +1,14 @@
+"""Imports every domain's models so that ``Base.metadata`` describes the whole schema.
+
+Used by Alembic's environment and by the test suite; application code imports models where it
+uses them.
+"""
+
+from __future__ import annotations
+
+from huntaze.accounts import models as accounts_models
+from huntaze.core.db import Base
+from huntaze.creators import models as creators_models
+
+MODEL_MODULES = (accounts_models, creators_models)
+metadata = Base.metadata

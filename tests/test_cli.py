@@ -1,0 +1,48 @@
+"""The huntaze command: version, migrate and demo on a fresh data dir, architecture contracts."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from huntaze.cli import app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["version"])
+    assert result.exit_code == 0 and result.output.startswith("huntaze ")
+
+
+def test_demo_loads_once_into_a_fresh_data_dir(tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "huntaze", *args, "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    first = run("demo", "--if-empty")
+    assert first.returncode == 0, first.stderr
+    assert "demo@huntaze.local" in first.stdout
+    assert (tmp_path / "huntaze.sqlite3").exists()
+    second = run("demo", "--if-empty")
+    assert second.returncode == 0 and "not loaded" in second.stdout
+    third = run("demo")
+    assert third.returncode == 1 and "empty database" in third.stderr
+
+
+def test_import_contracts_hold() -> None:
+    lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint_imports, "import-linter is not installed"
+    result = subprocess.run(
+        [lint_imports], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,82 @@
+"""A person in headless Chromium: log in, create a creator with a persona, invite a teammate."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from limits.storage import MemoryStorage
+from tests.conftest import ARTIFACTS
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
+
+from huntaze.config import get_settings
+from huntaze.core import migrations
+from huntaze.core.db import Database
+from huntaze.core.ratelimit import RateLimiter
+from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium missing"),
+]
+SHOTS = ARTIFACTS / "web"
+
+
+@pytest.fixture
+def base_url(tmp_path: Path) -> Iterator[str]:
+    from huntaze.main import create_app
+
+    database = Database(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    migrations.upgrade(database.engine)
+    with database.session_scope() as session:
+        load_demo(session)
+    app = create_app(get_settings(), database=database, rate_limiter=RateLimiter(MemoryStorage()))
+    with serve(app) as url:
+        yield url
+    database.dispose()
+
+
+def test_log_in_create_creator_and_invite(base_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.goto(f"{base_url}/creators")
+        expect(page).to_have_url(f"{base_url}/login?next=/creators")
+        page.screenshot(path=str(SHOTS / "01-login.png"))
+        page.fill("#email", DEMO_EMAIL)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.get_by_test_id("creator-list")).to_contain_text("Luna Rivers")
+
+        page.get_by_test_id("new-creator").click()
+        page.fill("#f-display_name", "Nova Vale")
+        page.fill("#f-timezone", "Europe/Berlin")
+        page.fill("#f-tone", "bubbly and kind")
+        page.fill("#f-topics", "dance, travel")
+        page.fill("#f-price_min", "abc")
+        page.click("text=Create creator")
+        expect(page.get_by_test_id("error-price_min")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "02-creator-form-error.png"), full_page=True)
+        page.fill("#f-price_min", "9.99")
+        page.click("text=Create creator")
+        expect(page.get_by_test_id("creator-name")).to_have_text("Nova Vale")
+        expect(page.locator("#f-topics")).to_have_value("dance, travel")
+        page.screenshot(path=str(SHOTS / "03-creator-saved.png"), full_page=True)
+
+        page.click("nav >> text=Team")
+        page.fill("#invite-email", "chatter@agency.example")
+        page.select_option("#invite-role", "chatter")
+        page.click("[data-testid=invite-form] button[type=submit]")
+        expect(page.get_by_test_id("invite-link")).to_contain_text("/invite/")
+        expect(page.get_by_test_id("invitations")).to_contain_text("chatter@agency.example")
+        page.screenshot(path=str(SHOTS / "04-team-invited.png"), full_page=True)
+
+        page.click("nav >> text=Dashboard")
+        expect(page.get_by_test_id("creator-count")).to_have_text("4")
+        page.screenshot(path=str(SHOTS / "05-dashboard.png"), full_page=True)
+        browser.close()

@@ -1,0 +1,154 @@
+"""Every API endpoint: another organization gets 404, a viewer cannot change anything,
+and an anonymous caller gets 401. A meta-test keeps this table complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from tests.factories import Member, api_headers, make_creator, make_member, make_org
+
+from huntaze.accounts.api_keys import api_key_service
+from huntaze.accounts.permissions import Role
+from huntaze.accounts.service import accounts
+from huntaze.creators.schemas import PlatformAccountCreate
+from huntaze.creators.service import creators
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.method in {"POST", "PATCH", "PUT", "DELETE"}
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/me"),
+    Endpoint("PATCH", "/api/v1/organization", {"name": "Renamed"}),
+    Endpoint("GET", "/api/v1/members"),
+    Endpoint("PATCH", "/api/v1/members/{membership_id}", {"role": "viewer"}),
+    Endpoint("DELETE", "/api/v1/members/{membership_id}"),
+    Endpoint("GET", "/api/v1/invitations"),
+    Endpoint("POST", "/api/v1/invitations", {"email": "x@example.com", "role": "viewer"}),
+    Endpoint("DELETE", "/api/v1/invitations/{invitation_id}"),
+    Endpoint("GET", "/api/v1/api-keys"),
+    Endpoint("POST", "/api/v1/api-keys", {"name": "k", "role": "viewer"}),
+    Endpoint("DELETE", "/api/v1/api-keys/{key_id}"),
+    Endpoint("GET", "/api/v1/audit-log"),
+    Endpoint("GET", "/api/v1/creators"),
+    Endpoint("POST", "/api/v1/creators", {"display_name": "New"}),
+    Endpoint("GET", "/api/v1/creators/{creator_id}"),
+    Endpoint("PATCH", "/api/v1/creators/{creator_id}", {"tone": "calm"}),
+    Endpoint("DELETE", "/api/v1/creators/{creator_id}"),
+    Endpoint("GET", "/api/v1/creators/{creator_id}/platform-accounts"),
+    Endpoint(
+        "POST",
+        "/api/v1/creators/{creator_id}/platform-accounts",
+        {"platform": "simulator", "handle": "fresh"},
+    ),
+    Endpoint("PATCH", "/api/v1/platform-accounts/{account_id}", {"skin": "api2"}),
+    Endpoint("DELETE", "/api/v1/platform-accounts/{account_id}"),
+]
+
+
+@dataclass
+class World:
+    owner_a: Member
+    viewer_a: Member
+    owner_b: Member
+    ids: dict[str, str]
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    org_a, org_b = make_org(session, name="A"), make_org(session, name="B")
+    owner_a = make_member(session, org_a, Role.OWNER)
+    viewer_a = make_member(session, org_a, Role.VIEWER)
+    chatter_a = make_member(session, org_a, Role.CHATTER)
+    owner_b = make_member(session, org_b, Role.OWNER)
+    creator = make_creator(session, owner_a)
+    account = creators.add_account(
+        session,
+        owner_a.actor,
+        creator.id,
+        PlatformAccountCreate(platform="simulator", handle="luna"),
+    )
+    invitation = accounts.invite(
+        session, owner_a.actor, email="inv@example.com", role=Role.VIEWER
+    ).invitation
+    key = api_key_service.create(session, owner_a.actor, name="a-key", role=Role.VIEWER).api_key
+    session.commit()
+    ids = {
+        "membership_id": chatter_a.membership.id,
+        "invitation_id": invitation.id,
+        "key_id": key.id,
+        "creator_id": creator.id,
+        "account_id": account.id,
+    }
+    return World(owner_a=owner_a, viewer_a=viewer_a, owner_b=owner_b, ids=ids)
+
+
+def _call(
+    client: TestClient, endpoint: Endpoint, ids: dict[str, str], headers: dict[str, str]
+) -> Any:
+    return client.request(
+        endpoint.method, endpoint.path.format(**ids), json=endpoint.body, headers=headers
+    )
+
+
+def test_table_covers_every_api_route(app: FastAPI) -> None:
+    documented = {
+        (method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item
+    }
+    assert documented == {(e.method, e.path) for e in ENDPOINTS}
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+def test_other_organization_gets_404_or_sees_nothing(
+    client: TestClient, session: Session, world: World, endpoint: Endpoint
+) -> None:
+    response = _call(client, endpoint, world.ids, api_headers(client, session, world.owner_b))
+    if "{" in endpoint.path:
+        assert response.status_code == 404, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    else:
+        assert response.status_code < 400, response.text
+        text = response.text
+        assert not any(value in text for value in world.ids.values())
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.writes], ids=lambda e: f"{e.method} {e.path}"
+)
+def test_viewer_cannot_change_anything(
+    client: TestClient, session: Session, world: World, endpoint: Endpoint
+) -> None:
+    response = _call(client, endpoint, world.ids, api_headers(client, session, world.viewer_a))
+    assert response.status_code == 403, response.text
+    assert "viewer" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+def test_anonymous_gets_401(client: TestClient, world: World, endpoint: Endpoint) -> None:
+    response = _call(client, endpoint, world.ids, {})
+    assert response.status_code == 401
+    assert response.json()["status"] == 401
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.writes], ids=lambda e: f"{e.method} {e.path}"
+)
+def test_owner_can_do_it(
+    client: TestClient, session: Session, world: World, endpoint: Endpoint
+) -> None:
+    """The same calls succeed for the right person, so the 403/404s above mean something."""
+    response = _call(client, endpoint, world.ids, api_headers(client, session, world.owner_a))
+    assert response.status_code in (200, 201, 204), response.text
