@@ -33,7 +33,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 
 def _api_router() -> APIRouter:
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=errors.PROBLEM_RESPONSES)
     api.include_router(account_routes.router)
     api.include_router(creator_routes.router)
     return api

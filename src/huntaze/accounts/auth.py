@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
@@ -53,11 +54,17 @@ def _check_csrf(request: Request, login_session: LoginSession, presented: str | 
         )
 
 
-def api_actor(request: Request, session: DbSession) -> Actor:
+_bearer = HTTPBearer(auto_error=False, description="An API key made on the API keys page.")
+
+
+def api_actor(
+    request: Request,
+    session: DbSession,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
     """The authenticated actor of an API request, rate-limited per key or user."""
-    header = request.headers.get("authorization", "")
-    if header[:7].lower() == "bearer ":
-        actor = api_key_service.authenticate(session, header[7:].strip())
+    if bearer is not None:
+        actor = api_key_service.authenticate(session, bearer.credentials.strip())
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -172,3 +173,34 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document, as every API error is returned."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Malformed request (e.g. invalid JSON)"},
+    401: {"model": Problem, "description": "No valid API key or session"},
+    403: {
+        "model": Problem,
+        "description": "The role does not allow this, or a CSRF token is missing",
+    },
+    404: {"model": Problem, "description": "Not found in this organization"},
+    409: {"model": Problem, "description": "Conflicts with the current state"},
+    422: {"model": Problem, "description": "Invalid input; `errors` names each field"},
+    429: {"model": Problem, "description": "Rate limited; see the Retry-After header"},
+}
