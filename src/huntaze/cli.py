@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from huntaze import __version__
+from huntaze.simulator import cli as simulator_cli
 
 app = typer.Typer(
     help="Huntaze: AI business platform for creators and agencies.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(simulator_cli.app, name="simulator")
 
 DataDir = Annotated[
     Path | None,
@@ -44,15 +50,37 @@ def _migrate() -> None:
     migrations.upgrade(get_database().engine)
 
 
-def _load_demo_if_empty() -> bool:
+def _load_demo_if_empty(simulator_url: str | None = None) -> bool:
+    """Load the demo into an empty database; link its creators to the simulator if given."""
     from huntaze.core.db import get_database
-    from huntaze.demo import database_is_empty, load_demo
+    from huntaze.demo import database_is_empty, link_simulator_accounts, load_demo
 
     with get_database().session_scope() as session:
         if not database_is_empty(session):
             return False
         load_demo(session)
+        if simulator_url:
+            from huntaze.simulator import ensure_demo_accounts
+
+            link_simulator_accounts(session, ensure_demo_accounts(), base_url=simulator_url)
         return True
+
+
+@contextmanager
+def _simulator_process(host: str, port: int) -> Iterator[None]:
+    """The simulator as a child process (it stands in for an outside platform)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "huntaze", "simulator", "--host", host, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @app.command()
@@ -105,20 +133,30 @@ def _serve(host: str, port: int, *, with_queue: bool) -> None:
 def up(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    simulator_port: Annotated[
+        int, typer.Option(help="Port of the bundled fan-platform simulator; 0 to not start it.")
+    ] = 8100,
     data_dir: DataDir = None,
 ) -> None:
-    """Run everything on the embedded defaults: migrate, demo data, web and queue."""
+    """Run everything on the embedded defaults: migrate, demo data, simulator, web and queue."""
     from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD
 
     _apply_data_dir(data_dir)
     _migrate()
-    _load_demo_if_empty()
+    simulator_url = f"http://{host}:{simulator_port}" if simulator_port else None
+    _load_demo_if_empty(simulator_url)
     typer.echo("")
     typer.echo(f"  Huntaze is running at http://{host}:{port}/")
     typer.echo(f"  Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    if simulator_url:
+        typer.echo(f"  Fan-platform simulator: {simulator_url}/ (creator1 / simulator)")
     typer.echo("  Press Ctrl-C to stop.")
     typer.echo("")
-    _serve(host, port, with_queue=True)
+    if simulator_url:
+        with _simulator_process(host, simulator_port):
+            _serve(host, port, with_queue=True)
+    else:
+        _serve(host, port, with_queue=True)
 
 
 @app.command()

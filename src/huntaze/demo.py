@@ -6,7 +6,10 @@ printed; it is meant for a local machine only.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +19,7 @@ from huntaze.accounts.models import Organization
 from huntaze.accounts.permissions import Role
 from huntaze.accounts.service import accounts
 from huntaze.core.tenancy import trusted_org_id
-from huntaze.creators.schemas import CreatorCreate
+from huntaze.creators.schemas import CreatorCreate, PlatformAccountCreate
 from huntaze.creators.service import creators
 
 DEMO_EMAIL = "demo@huntaze.local"
@@ -59,6 +62,21 @@ DEMO_CREATORS = [
 ]
 
 
+class SimulatorLogin(Protocol):
+    """What the simulator says about one of its demo accounts."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+    @property
+    def api_token(self) -> str: ...
+    @property
+    def otp_code(self) -> str: ...
+    @property
+    def skin(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DemoLogin:
     """What ``make up`` prints."""
@@ -71,6 +89,44 @@ class DemoLogin:
 def database_is_empty(session: Session) -> bool:
     """Whether no organization exists yet."""
     return not session.scalar(select(func.count()).select_from(Organization))
+
+
+def _demo_actor(session: Session) -> Actor:
+    organization = session.scalars(select(Organization).order_by(Organization.created_at)).first()
+    if organization is None:
+        raise LookupError("load the demo first")
+    return Actor(org=trusted_org_id(organization.id), role=Role.OWNER, label="demo loader")
+
+
+def link_simulator_accounts(
+    session: Session, simulator_accounts: Sequence[SimulatorLogin], *, base_url: str
+) -> int:
+    """Connect the demo creators, in order, to the simulator's demo accounts."""
+    actor = _demo_actor(session)
+    linked = 0
+    for creator, account in zip(
+        creators.list_creators(session, actor), simulator_accounts, strict=False
+    ):
+        secret = json.dumps(
+            {
+                "username": account.username,
+                "password": account.password,
+                "api_token": account.api_token,
+                "otp_code": account.otp_code,
+            }
+        )
+        data = PlatformAccountCreate.model_validate(
+            {
+                "platform": "simulator",
+                "handle": account.username,
+                "base_url": base_url,
+                "skin": account.skin,
+                "session_secret": secret,
+            }
+        )
+        creators.add_account(session, actor, creator.id, data)
+        linked += 1
+    return linked
 
 
 def load_demo(session: Session) -> DemoLogin:

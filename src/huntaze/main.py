@@ -6,6 +6,8 @@ platform. See docs/architecture.md for how a request and a task flow.
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,6 +32,21 @@ from huntaze.creators import routes as creator_routes
 from huntaze.web import errors, home
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def _start_keeping_signal_handlers(consumer: Any) -> None:
+    """Start Huey's threads without letting it take over SIGINT/SIGTERM from uvicorn.
+
+    Huey's consumer installs its own handlers on start; inside ``huntaze up`` the web server must
+    keep them, so that Ctrl-C stops the server, whose shutdown then stops the consumer.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        consumer.start()
+        return
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consumer.start()
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
 
 
 def _api_router() -> APIRouter:
@@ -59,7 +76,7 @@ def create_app(
             consumer = tasks.huey().create_consumer(
                 workers=settings.queue_workers, worker_type="thread"
             )
-            consumer.start()
+            _start_keeping_signal_handlers(consumer)
         try:
             yield
         finally:
