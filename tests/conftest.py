@@ -46,6 +46,7 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path
     path = tmp_path_factory.mktemp("huntaze-data")
     os.environ["HUNTAZE_DATA_DIR"] = str(path)
     get_settings.cache_clear()
+    reset_queues()
     yield path
 
 

@@ -39,8 +39,10 @@ def _apply_data_dir(data_dir: Path | None) -> None:
     if data_dir is not None:
         os.environ["HUNTAZE_DATA_DIR"] = str(data_dir)
         from huntaze.config import get_settings
+        from huntaze.core.tasks import reset_queues
 
         get_settings.cache_clear()
+        reset_queues()
 
 
 def _migrate() -> None:
@@ -185,8 +187,8 @@ def worker(
     _apply_data_dir(data_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     tasks_registry.import_all()
-    tasks.bind_all_tasks()
-    consumer = tasks.huey().create_consumer(
+    tasks.bind_all_tasks("default")
+    consumer = tasks.huey("default").create_consumer(
         workers=threads, worker_type="thread", periodic=periodic
     )
     consumer.run()

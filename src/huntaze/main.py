@@ -69,18 +69,24 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        consumer: Any = None
+        consumers: list[Any] = []
         if run_queue_consumer:
             tasks_registry.import_all()
             tasks.bind_all_tasks()
-            consumer = tasks.huey().create_consumer(
-                workers=settings.queue_workers, worker_type="thread"
-            )
-            _start_keeping_signal_handlers(consumer)
+            consumers = [
+                tasks.huey(queue).create_consumer(
+                    workers=settings.queue_workers if queue == "default" else 1,
+                    worker_type="thread",
+                    periodic=queue == "default",
+                )
+                for queue in tasks.QUEUES
+            ]
+            for consumer in consumers:
+                _start_keeping_signal_handlers(consumer)
         try:
             yield
         finally:
-            if consumer is not None:
+            for consumer in consumers:
                 consumer.stop(graceful=True)
 
     app = FastAPI(

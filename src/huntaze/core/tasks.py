@@ -24,52 +24,56 @@ P = ParamSpec("P")
 _PENDING_KEY = "huntaze.pending_tasks"
 
 
-def build_huey(settings: Settings) -> Huey:
-    """The Huey instance for these settings."""
+QUEUES = ("default", "browser")
+"""Named queues: ``browser`` work (driving Chromium) is consumed by ``huntaze browser-worker``
+processes, so that browser capacity scales separately from ordinary workers."""
+
+
+def build_huey(settings: Settings, queue: str = "default") -> Huey:
+    """The Huey instance of one named queue for these settings."""
+    name = "huntaze" if queue == "default" else f"huntaze-{queue}"
     if settings.queue_immediate:
-        return MemoryHuey("huntaze", immediate=True)
+        return MemoryHuey(name, immediate=True)
     if settings.redis_url:
-        return RedisHuey("huntaze", url=settings.redis_url)
-    path = settings.resolved_data_dir / "queue.sqlite3"
-    return SqliteHuey("huntaze", filename=str(path))
+        return RedisHuey(name, url=settings.redis_url)
+    filename = "queue.sqlite3" if queue == "default" else f"queue-{queue}.sqlite3"
+    return SqliteHuey(name, filename=str(settings.resolved_data_dir / filename))
 
 
-class _LazyHuey:
-    """Builds the Huey instance on first use so importing task modules reads no settings."""
-
-    def __init__(self) -> None:
-        self._huey: Huey | None = None
-
-    def get(self) -> Huey:
-        if self._huey is None:
-            self._huey = build_huey(get_settings())
-        return self._huey
-
-    def replace(self, huey: Huey) -> None:
-        self._huey = huey
-
-
-_huey = _LazyHuey()
+_instances: dict[str, Huey] = {}
 _registered: list[tuple[Callable[..., Any], dict[str, Any]]] = []
 _bound: dict[Callable[..., Any], Any] = {}
 
 
-def huey() -> Huey:
-    """The process-wide queue."""
-    return _huey.get()
+def huey(queue: str = "default") -> Huey:
+    """The process-wide Huey instance of ``queue``, built from settings on first use."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; known: {', '.join(QUEUES)}")
+    if queue not in _instances:
+        _instances[queue] = build_huey(get_settings(), queue)
+    return _instances[queue]
 
 
-def use_huey(instance: Huey) -> None:
-    """Install another Huey instance (tests, CLI) and re-register the tasks on it."""
-    _huey.replace(instance)
+def use_huey(instance: Huey, queue: str = "default") -> None:
+    """Install another Huey instance for ``queue`` (tests, CLI); tasks re-bind on next use."""
+    _instances[queue] = instance
+    for func in [f for f, opts in _registered if opts.get("_queue", "default") == queue]:
+        _bound.pop(func, None)
+
+
+def reset_queues() -> None:
+    """Forget every Huey instance (settings changed); they are rebuilt on next use."""
+    _instances.clear()
     _bound.clear()
 
 
-def task(**options: Any) -> Callable[[Callable[P, Any]], Callable[P, Any]]:
-    """Declare a queue task; the function stays callable directly (e.g. in tests)."""
+def task(
+    *, queue: str = "default", **options: Any
+) -> Callable[[Callable[P, Any]], Callable[P, Any]]:
+    """Declare a queue task on ``queue``; the function stays callable directly (e.g. in tests)."""
 
     def register(func: Callable[P, Any]) -> Callable[P, Any]:
-        _registered.append((func, options))
+        _registered.append((func, {**options, "_queue": queue}))
         return func
 
     return register
@@ -92,18 +96,20 @@ def _huey_task(func: Callable[..., Any]) -> Any:
     if bound is None:
         options = dict(next(opts for f, opts in _registered if f is func))
         schedule = options.pop("_crontab", None)
+        queue = huey(options.pop("_queue", "default"))
         if schedule is not None:
-            bound = huey().periodic_task(crontab(**schedule), **options)(func)
+            bound = queue.periodic_task(crontab(**schedule), **options)(func)
         else:
-            bound = huey().task(**options)(func)
+            bound = queue.task(**options)(func)
         _bound[func] = bound
     return bound
 
 
-def bind_all_tasks() -> None:
-    """Register every declared task with the queue (workers call this before consuming)."""
-    for func, _options in _registered:
-        _huey_task(func)
+def bind_all_tasks(queue: str | None = None) -> None:
+    """Register the declared tasks (of one queue, or all) so a consumer knows them."""
+    for func, options in _registered:
+        if queue is None or options.get("_queue", "default") == queue:
+            _huey_task(func)
 
 
 def enqueue_now(func: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> Any:

@@ -1,0 +1,1 @@
+"""Platform connectors: how Huntaze reads from and acts on a creator's fan-platform account."""
