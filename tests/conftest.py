@@ -33,6 +33,7 @@ from huntaze.config import get_settings
 from huntaze.core import db as core_db
 from huntaze.core import migrations
 from huntaze.core.ratelimit import RateLimiter
+from huntaze.core.tasks import reset_queues
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
