@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from huntaze import __version__
+from huntaze.compliance import cli as compliance_cli
 from huntaze.simulator import cli as simulator_cli
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(simulator_cli.app, name="simulator")
+app.add_typer(compliance_cli.app, name="compliance", help="Check messages against the rules.")
 
 DataDir = Annotated[
     Path | None,

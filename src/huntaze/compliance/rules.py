@@ -1,0 +1,218 @@
+"""Compliance rules as data: loading and validating rule sets (DESIGN.md §7).
+
+A rule set is YAML (or the equivalent dict) of the form::
+
+    name: agency-extra
+    rules:
+      - id: payment.revolut
+        category: off_platform_payment
+        severity: block            # block | review
+        direction: both            # outbound | inbound | both
+        reason: Payments must stay on the platform.
+        keywords: ["revolut", "(send|pay) (me|you) on revolut"]
+        patterns: []               # regexes over the words form (non-letters as spaces)
+        text_patterns: []          # regexes over the text form (folded, digits kept)
+        detector: null             # a name from detectors.DETECTOR_NAMES
+        overridable: true          # false: nobody may override a hit of this rule
+        opt_out: false             # true: a hit means the fan asked to stop receiving messages
+
+The bundled ``rules/default.yaml`` is the base; organizations and creators add their own sets.
+Anything malformed is refused with a :class:`RuleValidationError` naming the rule and reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+
+from huntaze.compliance.detectors import CONTEXT_DETECTORS, DETECTOR_NAMES
+from huntaze.compliance.keywords import KeywordError, keywords_regex
+from huntaze.compliance.models import RuleDirection, Severity
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]{0,79}$"
+
+
+class RuleValidationError(ValueError):
+    """A rule set that cannot be used. ``rule_id`` is ``None`` when the whole file is wrong."""
+
+    def __init__(self, rule_id: str | None, reason: str) -> None:
+        self.rule_id = rule_id
+        self.reason = reason
+        where = f"rule {rule_id!r}" if rule_id is not None else "rule set"
+        super().__init__(f"{where}: {reason}")
+
+
+class _RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: StrictStr = Field(pattern=_ID_PATTERN)
+    category: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")
+    severity: Severity
+    direction: RuleDirection = RuleDirection.BOTH
+    reason: StrictStr = Field(min_length=1, max_length=300)
+    keywords: tuple[StrictStr, ...] = ()
+    patterns: tuple[StrictStr, ...] = ()
+    text_patterns: tuple[StrictStr, ...] = ()
+    detector: StrictStr | None = None
+    overridable: StrictBool = True
+    opt_out: StrictBool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule, its keywords known to compile."""
+
+    id: str
+    category: str
+    severity: Severity
+    direction: RuleDirection
+    reason: str
+    keywords: tuple[str, ...]
+    patterns: tuple[str, ...]
+    text_patterns: tuple[str, ...]
+    detector: str | None
+    overridable: bool
+    opt_out: bool
+
+    @property
+    def is_contextual(self) -> bool:
+        """Whether the rule looks at the sending context instead of the text."""
+        return self.detector in CONTEXT_DETECTORS
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A validated, immutable set of rules; ``key`` identifies its content for caching."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    key: str
+
+
+def _reason_from(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        location = ".".join(str(part) for part in item["loc"]) or "rule"
+        parts.append(f"{location}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def _compile_pattern(rule_id: str, field: str, pattern: str) -> None:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise RuleValidationError(
+            rule_id, f"invalid pattern in {field} {pattern!r}: {exc}"
+        ) from exc
+    if compiled.fullmatch("") is not None or compiled.fullmatch(" ") is not None:
+        raise RuleValidationError(rule_id, f"pattern in {field} {pattern!r} matches empty text")
+
+
+def _build_rule(raw: object, index: int) -> Rule:
+    if not isinstance(raw, Mapping):
+        raise RuleValidationError(f"#{index}", "a rule must be a mapping")
+    raw_id = raw.get("id")
+    rule_id = raw_id if isinstance(raw_id, str) and raw_id else f"#{index}"
+    try:
+        spec = _RuleSpec.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise RuleValidationError(rule_id, _reason_from(exc)) from exc
+    matchers = (spec.keywords, spec.patterns, spec.text_patterns, spec.detector)
+    if not any(matchers):
+        raise RuleValidationError(
+            rule_id, "a rule needs keywords, patterns, text_patterns or a detector"
+        )
+    if spec.detector is not None:
+        if spec.detector not in DETECTOR_NAMES:
+            known = ", ".join(sorted(DETECTOR_NAMES))
+            raise RuleValidationError(
+                rule_id, f"unknown detector {spec.detector!r} (known: {known})"
+            )
+        if spec.detector in CONTEXT_DETECTORS and (
+            spec.keywords or spec.patterns or spec.text_patterns
+        ):
+            raise RuleValidationError(rule_id, "a context detector cannot be mixed with text")
+        if spec.detector in CONTEXT_DETECTORS and spec.direction is not RuleDirection.OUTBOUND:
+            raise RuleValidationError(rule_id, "context detectors apply to outbound messages only")
+    for field, patterns in (("patterns", spec.patterns), ("text_patterns", spec.text_patterns)):
+        for pattern in patterns:
+            _compile_pattern(rule_id, field, pattern)
+    if spec.keywords:
+        try:
+            keywords_regex(spec.keywords)
+        except KeywordError as exc:
+            raise RuleValidationError(rule_id, str(exc)) from exc
+    return Rule(
+        id=spec.id,
+        category=spec.category,
+        severity=spec.severity,
+        direction=spec.direction,
+        reason=spec.reason,
+        keywords=spec.keywords,
+        patterns=spec.patterns,
+        text_patterns=spec.text_patterns,
+        detector=spec.detector,
+        overridable=spec.overridable,
+        opt_out=spec.opt_out,
+    )
+
+
+def _parse(source: str | Path | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(source, Mapping):
+        return source
+    try:
+        text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleValidationError(None, f"cannot read rule file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleValidationError(None, f"not valid YAML: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise RuleValidationError(None, "a rule set must be a mapping with a 'rules' list")
+    return data
+
+
+def load_rule_set(source: str | Path | Mapping[str, Any], *, name: str | None = None) -> RuleSet:
+    """Validate a rule set given as YAML text, a YAML file path or a dict."""
+    data = _parse(source)
+    unknown = set(data) - {"name", "rules", "version"}
+    if unknown:
+        raise RuleValidationError(None, f"unknown top-level keys: {', '.join(sorted(unknown))}")
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RuleValidationError(None, "a rule set needs a non-empty 'rules' list")
+    rules = tuple(_build_rule(raw, index) for index, raw in enumerate(raw_rules))
+    _refuse_duplicates(rules)
+    set_name = name or str(data.get("name") or "custom")
+    canonical = json.dumps({"name": set_name, "rules": raw_rules}, sort_keys=True, default=str)
+    return RuleSet(set_name, rules, hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _refuse_duplicates(rules: Iterable[Rule]) -> None:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleValidationError(rule.id, "duplicate rule id")
+        seen.add(rule.id)
+
+
+def check_compatible(rule_sets: Iterable[RuleSet]) -> None:
+    """Refuse rule sets that, used together, define the same rule id twice."""
+    _refuse_duplicates(rule for rule_set in rule_sets for rule in rule_set.rules)
+
+
+@cache
+def default_rule_set() -> RuleSet:
+    """The bundled rule set (``rules/default.yaml``), loaded once."""
+    text = resources.files("huntaze.compliance").joinpath("rules/default.yaml").read_text("utf-8")
+    return load_rule_set(text, name="default")
