@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from huntaze import __version__
+from huntaze.ai import cli as ai_cli
 from huntaze.compliance import cli as compliance_cli
 from huntaze.simulator import cli as simulator_cli
 
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.add_typer(simulator_cli.app, name="simulator")
 app.add_typer(compliance_cli.app, name="compliance", help="Check messages against the rules.")
+app.add_typer(ai_cli.app, name="ai", help="Run AI tasks and inspect providers.")
 
 DataDir = Annotated[
     Path | None,
