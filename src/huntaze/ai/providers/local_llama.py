@@ -9,6 +9,7 @@ llama.cpp grammar, and a deadline check stops generation when the request's time
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
@@ -91,6 +92,16 @@ class _LoadedModel:
 
 _models: dict[tuple[str, int, int | None], _LoadedModel] = {}
 _models_lock = threading.Lock()
+
+
+@atexit.register
+def _unload_models() -> None:
+    # Free the models while the interpreter is whole: llama.cpp's own finalizers fail noisily
+    # when they run during interpreter shutdown, after the modules they need are gone.
+    with _models_lock:
+        for loaded in _models.values():
+            loaded.llama.close()
+        _models.clear()
 
 
 def load_model(path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> _LoadedModel:
