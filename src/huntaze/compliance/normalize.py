@@ -81,7 +81,9 @@ _WORDS_BYTES = bytes(
     for byte in range(256)
 )
 _SYMBOL_LEET = {"@": "a", "$": "s", "!": "i", "€": "e", "¢": "c"}
-_SYMBOL_LEET_RE = re.compile(r"[@$!€¢](?=[a-z0-9|])|(?<=[a-z0-9$|])\$")
+# A symbol counts as a letter when a letter follows, possibly after more such symbols
+# ("c@$h"), or, for "$", when a letter precedes it ("ca$").
+_SYMBOL_LEET_RE = re.compile(r"[@$!€¢](?=[@$!€¢]*[a-z0-9|])|(?<=[a-z0-9$|])\$")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
