@@ -1,4 +1,5 @@
-"""The ``huntaze`` command: ``up``, ``web``, ``worker``, ``migrate``, ``demo``, ``version``.
+"""The ``huntaze`` command: ``up``, ``web``, ``worker``, ``browser-worker``, ``migrate``, ``demo``,
+``version``.
 
 ``up`` is what ``make up`` runs: migrate, load the demo on an empty database, and serve with the
 queue consumers inside the same process. ``worker`` runs queue consumers as a separate process
@@ -8,6 +9,7 @@ and Redis).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import subprocess
@@ -196,6 +198,39 @@ def worker(
         workers=threads, worker_type="thread", periodic=periodic
     )
     consumer.run()
+
+
+@app.command("browser-worker")
+def browser_worker(
+    threads: Annotated[int, typer.Option(help="Worker threads in this process.")] = 2,
+    max_contexts: Annotated[
+        int | None, typer.Option(help="Browser contexts (accounts) kept open at once.")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Consume the browser queue with one Chromium and a pool of account contexts."""
+    from huntaze import tasks_registry
+    from huntaze.config import get_settings
+    from huntaze.core import tasks
+    from huntaze.platforms.browser import pool as browser_pool
+
+    _apply_data_dir(data_dir)
+    if max_contexts is not None:
+        os.environ["HUNTAZE_BROWSER_MAX_CONTEXTS"] = str(max_contexts)
+        get_settings.cache_clear()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    tasks_registry.import_all()
+    importlib.import_module("huntaze.platforms.browser.tasks")
+    pool = browser_pool.BrowserPool().start()
+    browser_pool.use_pool(pool)
+    tasks.bind_all_tasks("browser")
+    consumer = tasks.huey("browser").create_consumer(
+        workers=threads, worker_type="thread", periodic=False
+    )
+    try:
+        consumer.run()
+    finally:
+        pool.close()
 
 
 def main() -> None:

@@ -43,6 +43,23 @@ class Settings(BaseSettings):
     queue_immediate: bool = False
     rate_limit_per_minute: int = 600
     login_rate_limit_per_minute: int = 20
+    # Outbox send pipeline (DESIGN.md §6 "Send"): conservative by default, platforms ban bursts.
+    platform_sends_per_minute: int = 20
+    platform_timeout_s: float = 20.0
+    outbox_backoff_base_s: float = 2.0
+    outbox_backoff_max_s: float = 900.0
+    outbox_inline_retry_max_s: float = 10.0
+    outbox_sending_deadline_s: int = 300
+    outbox_circuit_failures: int = 5
+    outbox_circuit_open_s: int = 120
+    lock_ttl_s: int = 120
+    # The browser pool of `huntaze browser-worker` (DESIGN.md §3, platforms/browser/).
+    browser_executable: str = "/usr/bin/chromium"
+    browser_max_contexts: int = 4
+    browser_recycle_after_actions: int = 200
+    browser_recycle_above_mb: int = 3000
+    browser_action_timeout_s: float = 60.0
+    browser_step_timeout_s: float = 15.0
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_dev(self) -> Settings:

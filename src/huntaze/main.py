@@ -22,6 +22,8 @@ from starlette.responses import JSONResponse, Response
 from huntaze import __version__, tasks_registry
 from huntaze.accounts import pages as account_pages
 from huntaze.accounts import routes as account_routes
+from huntaze.compliance import pages as compliance_pages
+from huntaze.compliance import routes as compliance_routes
 from huntaze.config import Settings, get_settings
 from huntaze.core import tasks
 from huntaze.core.db import Database, get_database
@@ -29,6 +31,7 @@ from huntaze.core.observability import RequestContextMiddleware, configure_loggi
 from huntaze.core.ratelimit import RateLimiter
 from huntaze.creators import pages as creator_pages
 from huntaze.creators import routes as creator_routes
+from huntaze.outbox import routes as outbox_routes
 from huntaze.web import errors, home
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -53,6 +56,8 @@ def _api_router() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=errors.PROBLEM_RESPONSES)
     api.include_router(account_routes.router)
     api.include_router(creator_routes.router)
+    api.include_router(outbox_routes.router)
+    api.include_router(compliance_routes.router)
     return api
 
 
@@ -111,6 +116,7 @@ def create_app(
     app.include_router(home.router)
     app.include_router(account_pages.router)
     app.include_router(creator_pages.router)
+    app.include_router(compliance_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -7,8 +7,15 @@ uses them.
 from __future__ import annotations
 
 from huntaze.accounts import models as accounts_models
+from huntaze.compliance import records as compliance_records
 from huntaze.core.db import Base
 from huntaze.creators import models as creators_models
+from huntaze.outbox import models as outbox_models
 
-MODEL_MODULES = (accounts_models, creators_models)
+MODEL_MODULES = (
+    accounts_models,
+    creators_models,
+    outbox_models,
+    compliance_records,
+)
 metadata = Base.metadata

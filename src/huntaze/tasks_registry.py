@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TASK_MODULES = ("huntaze.accounts.tasks",)
+TASK_MODULES = ("huntaze.accounts.tasks", "huntaze.outbox.tasks")
 
 
 def import_all() -> None:

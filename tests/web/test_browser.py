@@ -80,3 +80,26 @@ def test_log_in_create_creator_and_invite(base_url: str) -> None:
         expect(page.get_by_test_id("creator-count")).to_have_text("4")
         page.screenshot(path=str(SHOTS / "05-dashboard.png"), full_page=True)
         browser.close()
+
+
+def test_try_a_message_on_the_compliance_page(base_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base_url}/login?next=/compliance")
+        page.fill("#email", DEMO_EMAIL)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.fill("#try-text", "love u babe, send the tip to my c@$h app $luna")
+        page.click("[data-testid=try-form] button[type=submit]")
+        verdict = page.get_by_test_id("verdict")
+        expect(verdict).to_have_attribute("data-verdict", "block")
+        expect(verdict.locator("mark").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "06-compliance-block.png"), full_page=True)
+        page.fill("#try-text", "thank you for the tip babe, new set drops tonight")
+        page.click("[data-testid=try-form] button[type=submit]")
+        expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "allow")
+        browser.close()

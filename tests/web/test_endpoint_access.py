@@ -17,6 +17,9 @@ from huntaze.accounts.permissions import Role
 from huntaze.accounts.service import accounts
 from huntaze.creators.schemas import PlatformAccountCreate
 from huntaze.creators.service import creators
+from huntaze.outbox.schemas import OutboundCreate
+from huntaze.outbox.service import outbox
+from huntaze.outbox.states import Kind
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,13 @@ class Endpoint:
     method: str
     path: str
     body: dict[str, Any] | None = None
+    read_only: bool = False
+    # Which world id fills a path parameter, when not the one of the same name.
+    id_from: tuple[tuple[str, str], ...] = ()
 
     @property
     def writes(self) -> bool:
-        return self.method in {"POST", "PATCH", "PUT", "DELETE"}
+        return self.method in {"POST", "PATCH", "PUT", "DELETE"} and not self.read_only
 
 
 ENDPOINTS = [
@@ -56,6 +62,29 @@ ENDPOINTS = [
     ),
     Endpoint("PATCH", "/api/v1/platform-accounts/{account_id}", {"skin": "api2"}),
     Endpoint("DELETE", "/api/v1/platform-accounts/{account_id}"),
+    Endpoint("POST", "/api/v1/compliance/check", {"text": "hello"}, read_only=True),
+    Endpoint("GET", "/api/v1/compliance/rules"),
+    Endpoint("PUT", "/api/v1/compliance/rules", {"yaml_text": "rules: []"}),
+    Endpoint("GET", "/api/v1/creators/{creator_id}/compliance-rules"),
+    Endpoint("PUT", "/api/v1/creators/{creator_id}/compliance-rules", {"yaml_text": "rules: []"}),
+    Endpoint(
+        "POST",
+        "/api/v1/platform-accounts/{account_id}/outbound-messages",
+        {"kind": "message", "platform_fan_id": "7", "text": "Hi there!"},
+    ),
+    Endpoint("GET", "/api/v1/outbound-messages"),
+    Endpoint("GET", "/api/v1/outbound-messages/{message_id}"),
+    Endpoint(
+        "POST",
+        "/api/v1/outbound-messages/{message_id}/approve",
+        id_from=(("message_id", "draft_message_id"),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/outbound-messages/{message_id}/send",
+        id_from=(("message_id", "approved_message_id"),),
+    ),
+    Endpoint("POST", "/api/v1/outbound-messages/{message_id}/cancel"),
 ]
 
 
@@ -85,6 +114,16 @@ def world(session: Session) -> World:
         session, owner_a.actor, email="inv@example.com", role=Role.VIEWER
     ).invitation
     key = api_key_service.create(session, owner_a.actor, name="a-key", role=Role.VIEWER).api_key
+    drafts = [
+        outbox.create(
+            session,
+            owner_a.actor,
+            platform_account_id=account.id,
+            data=OutboundCreate(kind=Kind.MESSAGE, platform_fan_id="7", text=f"Hello {n}"),
+        )
+        for n in range(3)
+    ]
+    outbox.approve(session, owner_a.actor, drafts[2].id)
     session.commit()
     ids = {
         "membership_id": chatter_a.membership.id,
@@ -92,6 +131,9 @@ def world(session: Session) -> World:
         "key_id": key.id,
         "creator_id": creator.id,
         "account_id": account.id,
+        "message_id": drafts[0].id,
+        "draft_message_id": drafts[1].id,
+        "approved_message_id": drafts[2].id,
     }
     return World(owner_a=owner_a, viewer_a=viewer_a, owner_b=owner_b, ids=ids)
 
@@ -99,8 +141,9 @@ def world(session: Session) -> World:
 def _call(
     client: TestClient, endpoint: Endpoint, ids: dict[str, str], headers: dict[str, str]
 ) -> Any:
+    path_ids = ids | {name: ids[source] for name, source in endpoint.id_from}
     return client.request(
-        endpoint.method, endpoint.path.format(**ids), json=endpoint.body, headers=headers
+        endpoint.method, endpoint.path.format(**path_ids), json=endpoint.body, headers=headers
     )
 
 

@@ -32,6 +32,10 @@ class Permission(StrEnum):
     CREATORS_DELETE = "creators.delete"
     PLATFORM_ACCOUNTS_WRITE = "platform_accounts.write"
     COMPLIANCE_OVERRIDE_REVIEW = "compliance.override_review"
+    COMPLIANCE_RULES_MANAGE = "compliance.rules_manage"
+    OUTBOX_READ = "outbox.read"
+    OUTBOX_WRITE = "outbox.write"
+    OUTBOX_APPROVE = "outbox.approve"
 
 
 ROLE_RANK: dict[Role, int] = {
@@ -42,14 +46,16 @@ ROLE_RANK: dict[Role, int] = {
     Role.OWNER: 50,
 }
 
-_READ = {Permission.CREATORS_READ, Permission.MEMBERS_READ}
-_MANAGER = _READ | {
+_READ = {Permission.CREATORS_READ, Permission.MEMBERS_READ, Permission.OUTBOX_READ}
+_CHATTER = _READ | {Permission.OUTBOX_WRITE, Permission.OUTBOX_APPROVE}
+_MANAGER = _CHATTER | {
     Permission.CREATORS_WRITE,
     Permission.PLATFORM_ACCOUNTS_WRITE,
     Permission.AUDIT_READ,
     Permission.COMPLIANCE_OVERRIDE_REVIEW,
 }
 _ADMIN = _MANAGER | {
+    Permission.COMPLIANCE_RULES_MANAGE,
     Permission.MEMBERS_MANAGE,
     Permission.API_KEYS_MANAGE,
     Permission.CREATORS_DELETE,
@@ -57,7 +63,7 @@ _ADMIN = _MANAGER | {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(_READ),
-    Role.CHATTER: frozenset(_READ),
+    Role.CHATTER: frozenset(_CHATTER),
     Role.MANAGER: frozenset(_MANAGER),
     Role.ADMIN: frozenset(_ADMIN),
     Role.OWNER: frozenset(_ADMIN | {Permission.ORG_MANAGE}),

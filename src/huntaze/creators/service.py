@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.permissions import Permission
 from huntaze.core.errors import ConflictError, InvalidInputError, field_error
 from huntaze.core.security import decrypt_secret, encrypt_secret
+from huntaze.core.tenancy import OrgId
 from huntaze.creators.models import Creator, PlatformAccount
 from huntaze.creators.repository import creators_repo, platform_accounts_repo
 from huntaze.creators.schemas import (
@@ -19,6 +21,7 @@ from huntaze.creators.schemas import (
     PlatformAccountCreate,
     PlatformAccountUpdate,
 )
+from huntaze.platforms.registry import AccountConnection
 
 PERSONA_FIELDS = (
     "display_name",
@@ -202,6 +205,47 @@ class CreatorService:
         if account.session_secret_encrypted is None:
             return None
         return decrypt_secret(account.session_secret_encrypted)
+
+    def platform_account(self, session: Session, org: OrgId, account_id: str) -> PlatformAccount:
+        """One platform account of ``org`` for a worker or another domain (no permission check)."""
+        return platform_accounts_repo.get(session, org, account_id)
+
+    def connection_for(self, account: PlatformAccount) -> AccountConnection:
+        """What a connector needs to reach ``account``: driver, address and decrypted secret.
+
+        The driver is ``connection["driver"]``, else ``simulator_api`` on the simulator and the
+        platform's own name elsewhere; a JSON-object secret is passed as is, any other text as
+        ``{"session": text}``.
+        """
+        raw = self.session_secret(account)
+        secret: dict[str, object] = {}
+        if raw:
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = None
+            secret = parsed if isinstance(parsed, dict) else {"session": raw}
+        default_driver = "simulator_api" if account.platform == "simulator" else account.platform
+        settings = account.connection
+        return AccountConnection(
+            account_id=account.id,
+            platform=account.platform,
+            handle=account.handle,
+            driver=str(settings.get("driver") or default_driver),
+            base_url=settings.get("base_url"),
+            skin=settings.get("skin"),
+            proxy=settings.get("proxy"),
+            secret=secret,
+        )
+
+    def record_link_state(
+        self, session: Session, account: PlatformAccount, *, state: str, error: str | None = None
+    ) -> None:
+        """Record what a worker learnt about an account's link (``linked``, ``needs_attention``,
+        ``error``) and the last error, writing only when something changed."""
+        if account.link_state != state or account.last_error != error:
+            account.link_state = state
+            account.last_error = error
 
 
 creators = CreatorService()

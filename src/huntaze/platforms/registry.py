@@ -39,7 +39,11 @@ class Driver:
 
 
 _drivers: dict[str, Driver] = {}
-BUILTIN_DRIVER_MODULES: tuple[str, ...] = ()
+BUILTIN_DRIVER_MODULES: tuple[str, ...] = (
+    "huntaze.platforms.simulator_api",
+    "huntaze.platforms.simulator_browser",
+    "huntaze.platforms.onlyfans",
+)
 
 
 def register_driver(

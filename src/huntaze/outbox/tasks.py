@@ -1,0 +1,105 @@
+"""Queue tasks of the outbox (DESIGN.md §6 "Send", §2.1).
+
+``send_outbound_message(message_id)`` runs the send pipeline (:mod:`huntaze.outbox.sender`);
+its twin ``send_outbound_message_browser`` is the same work on the ``browser`` queue, used when
+the account's driver drives Chromium. Both carry only the id and are safe to run twice: the
+compare-and-set claim lets one run send and makes the others return.
+
+Two periodic tasks keep rows moving when a wake-up is lost: ``dispatch_due_sends`` wakes queued
+rows whose retry time has come, and ``recover_stuck_sends`` puts back rows a dead worker left in
+``sending`` (their next try looks for the message on the platform before sending again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from huntaze.config import get_settings
+from huntaze.core.db import get_database, utcnow
+from huntaze.core.tasks import enqueue_after_commit, periodic_task, task
+from huntaze.core.tenancy import OrgId
+from huntaze.creators.service import creators
+from huntaze.outbox import sender
+from huntaze.outbox.repository import outbound_messages
+from huntaze.platforms.registry import driver as platform_driver
+
+DISPATCH_BATCH = 500
+# A queued row with no retry time whose wake-up was lost is woken after this long.
+LOST_WAKE_UP_AFTER = dt.timedelta(minutes=2)
+STUCK_NOTE = "The worker stopped mid-send; the platform is checked before sending again."
+
+
+@task()
+def send_outbound_message(message_id: str) -> None:
+    """Send one outbound message (a worker on the default queue)."""
+    sender.deliver(message_id)
+
+
+@task(queue="browser")
+def send_outbound_message_browser(message_id: str) -> None:
+    """Send one outbound message through a browser-driven connector."""
+    sender.deliver(message_id)
+
+
+def wake_after_commit(session: Session, message_id: str, *, driver: str) -> None:
+    """Enqueue the send task on the queue the account's driver needs, once ``session`` commits."""
+    try:
+        needs_browser = platform_driver(driver).needs_browser
+    except LookupError:
+        needs_browser = False  # the send records the missing driver on the row and waits
+    func = send_outbound_message_browser if needs_browser else send_outbound_message
+    enqueue_after_commit(session, func, message_id)
+
+
+def _wake(session: Session, rows: list[tuple[str, str, str]]) -> None:
+    drivers: dict[str, str] = {}
+    for message_id, org, account_id in rows:
+        if account_id not in drivers:
+            account = creators.platform_account(session, OrgId(org), account_id)
+            drivers[account_id] = creators.connection_for(account).driver
+        wake_after_commit(session, message_id, driver=drivers[account_id])
+
+
+def recover_stuck(*, older_than_s: float | None = None) -> int:
+    """Put rows left in ``sending`` past the deadline back in ``queued``; how many."""
+    seconds = get_settings().outbox_sending_deadline_s if older_than_s is None else older_than_s
+    now = utcnow()
+    cutoff = now - dt.timedelta(seconds=seconds)
+    with get_database().session_scope() as session:
+        recovered: list[tuple[str, str, str]] = []
+        for message_id in outbound_messages.stuck_sending(session, claimed_before=cutoff):
+            if outbound_messages.requeue_stuck(
+                session, message_id, claimed_before=cutoff, now=now, note=STUCK_NOTE
+            ):
+                row = outbound_messages.by_id(session, message_id)
+                assert row is not None
+                recovered.append((row.id, row.organization_id, row.platform_account_id))
+        _wake(session, recovered)
+        return len(recovered)
+
+
+def dispatch_due() -> int:
+    """Wake queued rows whose retry time has come (or whose wake-up was lost); how many."""
+    now = utcnow()
+    with get_database().session_scope() as session:
+        rows = list(
+            outbound_messages.due_queued(
+                session, now=now, stale_before=now - LOST_WAKE_UP_AFTER, limit=DISPATCH_BATCH
+            )
+        )
+        _wake(session, rows)
+        return len(rows)
+
+
+@periodic_task(minute="*")
+def recover_stuck_sends() -> int:
+    """Every minute: recover rows that a crashed worker left in ``sending``."""
+    return recover_stuck()
+
+
+@periodic_task(minute="*")
+def dispatch_due_sends() -> int:
+    """Every minute: wake queued rows whose retry is due."""
+    return dispatch_due()

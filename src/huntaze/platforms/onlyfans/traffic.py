@@ -1,0 +1,107 @@
+"""Reading the JSON the web app itself fetches (DESIGN.md §3 "The OnlyFans connector").
+
+A :func:`tap` listens to the page's responses (``page.on("response")``) while the connector
+navigates and clicks; :meth:`Tap.json` waits for the next response of one endpoint and maps its
+status to the connector errors. The connector never sends these requests itself, so the site's
+own request signing is never re-implemented.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+from playwright.async_api import Page as BrowserPage
+from playwright.async_api import Request, Response
+
+from huntaze.platforms.base import (
+    OutcomeUnknownError,
+    RateLimitedError,
+    RejectedError,
+    SessionExpiredError,
+    TransientError,
+)
+from huntaze.platforms.browser.login import LoginSelectors, on_login_page
+
+POLL_S = 0.05
+
+
+class Tap:
+    """Responses (and failed requests) seen on a page since the tap started."""
+
+    def __init__(self, page: BrowserPage, login: LoginSelectors, timeout_s: float) -> None:
+        self.page = page
+        self.login = login
+        self.timeout_s = timeout_s
+        self.responses: list[Response] = []
+        self.failed: list[Request] = []
+
+    def seen(self, response: Response) -> None:
+        """Keep a response the page received."""
+        self.responses.append(response)
+
+    def lost(self, request: Request) -> None:
+        """Keep a request that got no response."""
+        self.failed.append(request)
+
+    async def json(self, path: str, *, method: str = "GET", write: bool = False) -> Any:
+        """The JSON body of the next ``method`` response whose URL path is ``path``.
+
+        ``write``: the request changes something, so a lost or failed answer means the outcome
+        is unknown (the caller must look before trying again), never a plain retry.
+        """
+        deadline = time.monotonic() + self.timeout_s
+        while time.monotonic() < deadline:
+            for response in self.responses:
+                if _matches(response.request, path, method):
+                    self.responses.remove(response)
+                    return await _body(response, write=write)
+            if write and any(_matches(r, path, method) for r in self.failed):
+                raise OutcomeUnknownError("the platform's answer to the write was lost")
+            if on_login_page(self.page, self.login):
+                raise SessionExpiredError("the platform session has expired")
+            await asyncio.sleep(POLL_S)
+        if write:
+            raise OutcomeUnknownError(f"no answer from {path} in {self.timeout_s:.0f} s")
+        raise TransientError(f"the page did not load {path} in {self.timeout_s:.0f} s")
+
+
+def _matches(request: Request, path: str, method: str) -> bool:
+    return request.method == method and urlparse(request.url).path == path
+
+
+async def _body(response: Response, *, write: bool) -> Any:
+    status = response.status
+    if status == 401:
+        raise SessionExpiredError("the platform session has expired")
+    if status == 429:
+        retry_after = response.headers.get("retry-after")
+        raise RateLimitedError(
+            "the platform asks us to slow down",
+            retry_after_s=float(retry_after) if retry_after else None,
+        )
+    if status >= 500:
+        error_type = OutcomeUnknownError if write else TransientError
+        raise error_type(f"the platform answered {status}")
+    body = await response.json()
+    if status >= 400:
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        raise RejectedError(str(error.get("message") or f"the platform answered {status}"))
+    return body
+
+
+@asynccontextmanager
+async def tap(page: BrowserPage, login: LoginSelectors, timeout_s: float) -> AsyncIterator[Tap]:
+    """Listen to ``page``'s traffic for the block."""
+    listener = Tap(page, login, timeout_s)
+    page.on("response", listener.seen)
+    page.on("requestfailed", listener.lost)
+    try:
+        yield listener
+    finally:
+        page.remove_listener("response", listener.seen)
+        page.remove_listener("requestfailed", listener.lost)
