@@ -22,6 +22,8 @@ from starlette.responses import JSONResponse, Response
 from huntaze import __version__, tasks_registry
 from huntaze.accounts import pages as account_pages
 from huntaze.accounts import routes as account_routes
+from huntaze.ai import pages as ai_pages
+from huntaze.ai import routes as ai_routes
 from huntaze.compliance import pages as compliance_pages
 from huntaze.compliance import routes as compliance_routes
 from huntaze.config import Settings, get_settings
@@ -58,6 +60,7 @@ def _api_router() -> APIRouter:
     api.include_router(creator_routes.router)
     api.include_router(outbox_routes.router)
     api.include_router(compliance_routes.router)
+    api.include_router(ai_routes.router)
     return api
 
 
@@ -117,6 +120,7 @@ def create_app(
     app.include_router(account_pages.router)
     app.include_router(creator_pages.router)
     app.include_router(compliance_pages.router)
+    app.include_router(ai_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -7,6 +7,7 @@ uses them.
 from __future__ import annotations
 
 from huntaze.accounts import models as accounts_models
+from huntaze.ai import records as ai_records
 from huntaze.compliance import records as compliance_records
 from huntaze.core.db import Base
 from huntaze.creators import models as creators_models
@@ -17,5 +18,6 @@ MODEL_MODULES = (
     creators_models,
     outbox_models,
     compliance_records,
+    ai_records,
 )
 metadata = Base.metadata

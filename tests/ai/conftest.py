@@ -6,13 +6,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
 
+from huntaze.ai.providers.base import LLMProvider
 from huntaze.ai.providers.local_llama import default_model_path
+from huntaze.ai.router import AIRouter
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +77,17 @@ def llama_server(gguf_path: str) -> Iterator[LlamaServer]:
         pytest.fail("llama_cpp.server did not start within 60 s")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def use_providers() -> Iterator[Callable[..., AIRouter]]:
+    """Route ``ai`` through provider doubles named like the settings' providers; reset after."""
+    from huntaze.ai.service import ai
+
+    def install(**providers: LLMProvider) -> AIRouter:
+        router = AIRouter(recorder=ai.recorder, providers=providers)
+        ai.use_router(router)
+        return router
+
+    yield install
+    ai.use_router(None)

@@ -15,6 +15,8 @@ from tests.factories import Member, api_headers, make_creator, make_member, make
 from huntaze.accounts.api_keys import api_key_service
 from huntaze.accounts.permissions import Role
 from huntaze.accounts.service import accounts
+from huntaze.ai.org_settings import AISettingsIn, ProviderIn
+from huntaze.ai.service import ai
 from huntaze.creators.schemas import PlatformAccountCreate
 from huntaze.creators.service import creators
 from huntaze.outbox.schemas import OutboundCreate
@@ -30,6 +32,8 @@ class Endpoint:
     read_only: bool = False
     # Which world id fills a path parameter, when not the one of the same name.
     id_from: tuple[tuple[str, str], ...] = ()
+    # False when the path names something global (an AI task), not an organization's object.
+    tenant_path: bool = True
 
     @property
     def writes(self) -> bool:
@@ -85,7 +89,22 @@ ENDPOINTS = [
         id_from=(("message_id", "approved_message_id"),),
     ),
     Endpoint("POST", "/api/v1/outbound-messages/{message_id}/cancel"),
+    Endpoint("GET", "/api/v1/ai/tasks"),
+    Endpoint(
+        "POST",
+        "/api/v1/ai/tasks/{task_name}",
+        {"topic": "beach day", "count": 2},
+        tenant_path=False,
+    ),
+    Endpoint("GET", "/api/v1/ai/usage"),
+    Endpoint("GET", "/api/v1/ai/settings"),
+    Endpoint("PUT", "/api/v1/ai/settings", {"providers": [], "default_provider": "local"}),
+    Endpoint("POST", "/api/v1/ai/providers/{name}/test", id_from=(("name", "provider_name"),)),
 ]
+
+
+# Path values naming global things (tenant_path=False), not an organization's objects.
+GLOBAL_PATH_VALUES = {"task_name": "content.hashtags"}
 
 
 @dataclass
@@ -124,6 +143,10 @@ def world(session: Session) -> World:
         for n in range(3)
     ]
     outbox.approve(session, owner_a.actor, drafts[2].id)
+    cloud = ProviderIn(
+        name="cloud-a", kind="openai_compatible", model="m", base_url="http://127.0.0.1:9/v1"
+    )
+    ai.save_settings(session, owner_a.actor, AISettingsIn(providers=[cloud]))
     session.commit()
     ids = {
         "membership_id": chatter_a.membership.id,
@@ -134,6 +157,7 @@ def world(session: Session) -> World:
         "message_id": drafts[0].id,
         "draft_message_id": drafts[1].id,
         "approved_message_id": drafts[2].id,
+        "provider_name": "cloud-a",
     }
     return World(owner_a=owner_a, viewer_a=viewer_a, owner_b=owner_b, ids=ids)
 
@@ -141,7 +165,7 @@ def world(session: Session) -> World:
 def _call(
     client: TestClient, endpoint: Endpoint, ids: dict[str, str], headers: dict[str, str]
 ) -> Any:
-    path_ids = ids | {name: ids[source] for name, source in endpoint.id_from}
+    path_ids = GLOBAL_PATH_VALUES | ids | {name: ids[source] for name, source in endpoint.id_from}
     return client.request(
         endpoint.method, endpoint.path.format(**path_ids), json=endpoint.body, headers=headers
     )
@@ -159,7 +183,7 @@ def test_other_organization_gets_404_or_sees_nothing(
     client: TestClient, session: Session, world: World, endpoint: Endpoint
 ) -> None:
     response = _call(client, endpoint, world.ids, api_headers(client, session, world.owner_b))
-    if "{" in endpoint.path:
+    if "{" in endpoint.path and endpoint.tenant_path:
         assert response.status_code == 404, response.text
         assert response.headers["content-type"] == "application/problem+json"
     else:

@@ -36,6 +36,8 @@ class Permission(StrEnum):
     OUTBOX_READ = "outbox.read"
     OUTBOX_WRITE = "outbox.write"
     OUTBOX_APPROVE = "outbox.approve"
+    AI_USE = "ai.use"
+    AI_SETTINGS_MANAGE = "ai.settings_manage"
 
 
 ROLE_RANK: dict[Role, int] = {
@@ -47,7 +49,7 @@ ROLE_RANK: dict[Role, int] = {
 }
 
 _READ = {Permission.CREATORS_READ, Permission.MEMBERS_READ, Permission.OUTBOX_READ}
-_CHATTER = _READ | {Permission.OUTBOX_WRITE, Permission.OUTBOX_APPROVE}
+_CHATTER = _READ | {Permission.OUTBOX_WRITE, Permission.OUTBOX_APPROVE, Permission.AI_USE}
 _MANAGER = _CHATTER | {
     Permission.CREATORS_WRITE,
     Permission.PLATFORM_ACCOUNTS_WRITE,
@@ -59,6 +61,7 @@ _ADMIN = _MANAGER | {
     Permission.MEMBERS_MANAGE,
     Permission.API_KEYS_MANAGE,
     Permission.CREATORS_DELETE,
+    Permission.AI_SETTINGS_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

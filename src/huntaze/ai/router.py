@@ -94,6 +94,7 @@ class _Run(Generic[InT, OutT]):
     spec: TaskSpec[InT, OutT]
     data: InT
     organization_id: str
+    creator_id: str | None
     prompt: RenderedPrompt
     schema: dict[str, Any]
     gate_context: GateContext
@@ -127,6 +128,7 @@ class AIRouter:
         payload: Mapping[str, Any] | BaseModel,
         *,
         organization_id: str = "default",
+        creator_id: str | None = None,
         compliance_check: ComplianceCheck | None = None,
         settings: ProviderSettings | None = None,
     ) -> AIResult[Any]:
@@ -139,6 +141,7 @@ class AIRouter:
             spec,
             data,
             organization_id=organization_id,
+            creator_id=creator_id,
             compliance_check=compliance_check,
             settings=settings,
         )
@@ -149,6 +152,7 @@ class AIRouter:
         data: InT,
         *,
         organization_id: str = "default",
+        creator_id: str | None = None,
         compliance_check: ComplianceCheck | None = None,
         settings: ProviderSettings | None = None,
     ) -> AIResult[OutT]:
@@ -159,6 +163,7 @@ class AIRouter:
             spec=spec,
             data=data,
             organization_id=organization_id,
+            creator_id=creator_id,
             prompt=prompt,
             schema=spec.json_schema(data),
             gate_context=GateContext(
@@ -319,6 +324,7 @@ class AIRouter:
         self.recorder.record(
             UsageEntry(
                 organization_id=run.organization_id,
+                creator_id=run.creator_id,
                 task=run.spec.name,
                 prompt_version=run.prompt.version,
                 at=self._clock(),

@@ -30,6 +30,7 @@ class UsageEntry(BaseModel):
     """One provider call: who asked, for what, who answered, what it cost and how it ended."""
 
     organization_id: str
+    creator_id: str | None = None
     task: str
     provider: str
     model: str

@@ -1,0 +1,195 @@
+"""The AI pages: usage and cost per organization, task, model and creator; AI settings.
+
+DESIGN.md §4 (LLM): people see what AI costs against the caps, choose a provider and model per
+task, add providers (keys stored encrypted, shown only as set or not), and test a connection.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from huntaze.accounts.auth import PageUser
+from huntaze.accounts.permissions import Permission
+from huntaze.ai.org_settings import EMBEDDED, KIND_LABELS, AISettingsIn, ProviderIn, TaskRouteIn
+from huntaze.ai.service import ai, parse_month
+from huntaze.ai.sql_usage import month_bounds
+from huntaze.core.errors import InvalidInputError, field_error
+from huntaze.core.http import DbSession
+from huntaze.core.templating import register_nav, render
+
+router = APIRouter(include_in_schema=False)
+register_nav("AI", "/ai", Permission.CREATORS_READ.value, order=70)
+
+Form = dict[str, str]
+
+
+async def _form(request: Request) -> Form:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+FormData = Annotated[Form, Depends(_form)]
+
+
+def _recent_months(current: str, count: int = 12) -> list[str]:
+    months = [current]
+    for _ in range(count - 1):
+        start, _end = month_bounds(months[-1])
+        months.append(f"{start.year - (start.month == 1)}-{(start.month - 2) % 12 + 1:02d}")
+    return months
+
+
+def _cents(form: Form, field: str) -> int | None:
+    raw = form.get(field, "").strip().lstrip("$")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidInputError(
+            "A cap must be an amount in dollars.",
+            errors=[field_error(field, "an amount in dollars, e.g. 25 or 7.50")],
+        ) from None
+    if value < 0:
+        raise InvalidInputError(
+            "A cap cannot be negative.", errors=[field_error(field, "cannot be negative")]
+        )
+    return int(value * 100)
+
+
+@router.get("/ai")
+def usage_page(
+    request: Request, auth: PageUser, session: DbSession, month: str | None = None
+) -> Response:
+    """This month's (or the chosen month's) cost against the caps, per task, model, creator."""
+    summary = ai.usage_summary(session, auth.actor, month=parse_month(month))
+    return render(
+        request,
+        "ai/usage.html",
+        {"summary": summary, "months": _recent_months(parse_month(None))},
+    )
+
+
+def _settings_page(
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    *,
+    error: InvalidInputError | None = None,
+    saved: str = "",
+    editing: str = "",
+    status: int = 200,
+) -> Response:
+    view = ai.settings_view(session, auth.actor)
+    return render(
+        request,
+        "ai/settings.html",
+        {
+            "settings": view,
+            "editing": next((p for p in view.providers if p.name == editing), None),
+            "kinds": {k: v for k, v in KIND_LABELS.items() if k != "local"},
+            "can_manage": auth.actor.can(Permission.AI_SETTINGS_MANAGE),
+            "error": error,
+            "saved": saved,
+        },
+        status=status,
+    )
+
+
+@router.get("/ai/settings")
+def settings_page(
+    request: Request, auth: PageUser, session: DbSession, saved: str = "", edit: str = ""
+) -> Response:
+    """Providers, the provider and model of each task, caps and connection tests."""
+    return _settings_page(request, auth, session, saved=saved, editing=edit)
+
+
+def _save(
+    request: Request, auth: PageUser, session: DbSession, data: AISettingsIn, saved: str
+) -> Response:
+    try:
+        ai.save_settings(session, auth.actor, data)
+    except InvalidInputError as exc:
+        session.rollback()
+        return _settings_page(request, auth, session, error=exc, status=422)
+    return RedirectResponse(f"/ai/settings?saved={saved}", status_code=303)
+
+
+@router.post("/ai/settings/providers")
+def save_provider(request: Request, auth: PageUser, session: DbSession, form: FormData) -> Response:
+    """Add a provider, or replace the one of the same name (a blank key keeps its key)."""
+    current = ai.settings_input(session, auth.actor)
+    fields: dict[str, Any] = {
+        k: form.get(k, "").strip()
+        for k in ("name", "kind", "model", "base_url", "api_key", "api_version")
+    }
+    fields["api_version"] = fields["api_version"] or "2024-10-21"
+    for price in ("input_per_mtok_usd", "output_per_mtok_usd"):
+        fields[price] = form.get(price, "").strip() or None
+    try:
+        provider = ProviderIn.model_validate(fields)
+    except ValidationError as exc:
+        error = InvalidInputError(
+            "The provider is not valid.",
+            errors=[field_error(str(e["loc"][0]), e["msg"]) for e in exc.errors()],
+        )
+        return _settings_page(request, auth, session, error=error, status=422)
+    others = [p for p in current.providers if p.name != provider.name]
+    data = current.model_copy(update={"providers": [*others, provider]})
+    return _save(request, auth, session, data, "provider")
+
+
+@router.post("/ai/settings/providers/{name}/delete")
+def delete_provider(request: Request, auth: PageUser, session: DbSession, name: str) -> Response:
+    """Remove a provider; tasks routed to it go back to the default provider."""
+    current = ai.settings_input(session, auth.actor)
+    data = current.model_copy(
+        update={
+            "providers": [p for p in current.providers if p.name != name],
+            "tasks": {t: r for t, r in current.tasks.items() if r.provider != name},
+            "default_provider": EMBEDDED
+            if current.default_provider == name
+            else current.default_provider,
+        }
+    )
+    return _save(request, auth, session, data, "removed")
+
+
+@router.post("/ai/settings/routing")
+def save_routing(request: Request, auth: PageUser, session: DbSession, form: FormData) -> Response:
+    """Each task's provider and model, the default provider and the monthly caps in dollars."""
+    current = ai.settings_input(session, auth.actor)
+    try:
+        tasks = {}
+        caps = {}
+        for route in ai.settings_view(session, auth.actor).tasks:
+            provider = form.get(f"provider__{route.task}", "")
+            if provider:
+                model = form.get(f"model__{route.task}", "").strip()
+                tasks[route.task] = TaskRouteIn(provider=provider, model=model)
+            cap = _cents(form, f"cap__{route.task}")
+            if cap is not None:
+                caps[route.task] = cap
+        data = current.model_copy(
+            update={
+                "default_provider": form.get("default_provider", EMBEDDED) or EMBEDDED,
+                "tasks": tasks,
+                "monthly_cap_cents": _cents(form, "monthly_cap"),
+                "task_monthly_cap_cents": caps,
+            }
+        )
+    except InvalidInputError as exc:
+        return _settings_page(request, auth, session, error=exc, status=422)
+    return _save(request, auth, session, data, "routing")
+
+
+@router.post("/ai/settings/providers/{name}/test")
+def test_connection(request: Request, auth: PageUser, session: DbSession, name: str) -> Response:
+    """The outcome of a one-line call through the provider, as an HTMX fragment."""
+    result = ai.test_provider(session, auth.actor, name)
+    return render(request, "ai/_test_result.html", {"result": result})
