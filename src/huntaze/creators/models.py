@@ -47,6 +47,8 @@ class PlatformAccount(IdMixin, TimestampMixin, Base):
     handle: Mapped[str] = mapped_column(String(80))
     link_state: Mapped[str] = mapped_column(String(24), default="unlinked")
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # Blob key of the page as it looked when the last error happened (browser connectors).
+    last_screenshot_key: Mapped[str | None] = mapped_column(String(300), default=None)
     last_synced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     connection: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     session_secret_encrypted: Mapped[str | None] = mapped_column(Text, default=None)

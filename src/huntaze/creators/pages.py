@@ -172,6 +172,13 @@ def add_account(
     return RedirectResponse(f"/creators/{creator_id}", status_code=303)
 
 
+@router.get("/platform-accounts/{account_id}/screenshot")
+def account_screenshot(account_id: str, auth: PageUser, session: DbSession) -> Response:
+    """The page as a worker saw it when the account's last error happened."""
+    image = creators.last_screenshot(session, auth.actor, account_id)
+    return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
 @router.post("/platform-accounts/{account_id}/delete")
 def remove_account(
     account_id: str,

@@ -33,6 +33,7 @@ def account_out(account: PlatformAccount) -> PlatformAccountOut:
             "last_synced_at": account.last_synced_at,
             "connection": account.connection,
             "has_session_secret": account.session_secret_encrypted is not None,
+            "has_error_screenshot": account.last_screenshot_key is not None,
             "created_at": account.created_at,
         }
     )

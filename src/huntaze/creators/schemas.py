@@ -137,4 +137,5 @@ class PlatformAccountOut(BaseModel):
     last_synced_at: dt.datetime | None
     connection: dict[str, Any]
     has_session_secret: bool
+    has_error_screenshot: bool
     created_at: dt.datetime

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.permissions import Permission
-from huntaze.core.errors import ConflictError, InvalidInputError, field_error
+from huntaze.core.errors import ConflictError, InvalidInputError, NotFoundError, field_error
 from huntaze.core.security import decrypt_secret, encrypt_secret
 from huntaze.core.tenancy import OrgId
 from huntaze.creators.models import Creator, PlatformAccount
@@ -22,6 +22,7 @@ from huntaze.creators.schemas import (
     PlatformAccountUpdate,
 )
 from huntaze.platforms.registry import AccountConnection
+from huntaze.storage.blobs import BlobNotFoundError, blob_store
 
 PERSONA_FIELDS = (
     "display_name",
@@ -200,6 +201,17 @@ class CreatorService:
         )
         session.delete(account)
 
+    def last_screenshot(self, session: Session, actor: Actor, account_id: str) -> bytes:
+        """The screenshot taken at the account's last error; 404 when there is none."""
+        actor.require(Permission.CREATORS_READ)
+        account = platform_accounts_repo.get(session, actor.org, account_id)
+        if account.last_screenshot_key is None:
+            raise NotFoundError("This account has no screenshot of an error.")
+        try:
+            return blob_store().get(account.last_screenshot_key)
+        except (BlobNotFoundError, ValueError):
+            raise NotFoundError("The screenshot of this error is no longer stored.") from None
+
     def session_secret(self, account: PlatformAccount) -> str | None:
         """The decrypted session secret of an account (workers only)."""
         if account.session_secret_encrypted is None:
@@ -239,13 +251,25 @@ class CreatorService:
         )
 
     def record_link_state(
-        self, session: Session, account: PlatformAccount, *, state: str, error: str | None = None
+        self,
+        session: Session,
+        account: PlatformAccount,
+        *,
+        state: str,
+        error: str | None = None,
+        screenshot_key: str | None = None,
     ) -> None:
         """Record what a worker learnt about an account's link (``linked``, ``needs_attention``,
-        ``error``) and the last error, writing only when something changed."""
-        if account.link_state != state or account.last_error != error:
+        ``error``), the last error and a screenshot of it, writing only when something changed."""
+        screenshot = None if state == "linked" else (screenshot_key or account.last_screenshot_key)
+        if (account.link_state, account.last_error, account.last_screenshot_key) != (
+            state,
+            error,
+            screenshot,
+        ):
             account.link_state = state
             account.last_error = error
+            account.last_screenshot_key = screenshot
 
 
 creators = CreatorService()

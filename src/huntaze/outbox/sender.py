@@ -176,7 +176,7 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
     except LookupError as exc:
         return _release(job, str(exc), settings.outbox_backoff_max_s, started=None)
     except base.NeedsHumanError as exc:
-        link = ("needs_attention", exc.message)
+        link = ("needs_attention", exc.message, exc.screenshot_key)
         return _release(job, exc.message, settings.outbox_backoff_max_s, started=None, link=link)
     try:
         receipt = _find_previous(connector, job) if job.prior_started_at else None
@@ -191,7 +191,7 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
             exc.message,
             settings.outbox_backoff_max_s,
             started=None,
-            link=("needs_attention", exc.message),
+            link=("needs_attention", exc.message, exc.screenshot_key),
         )
     except base.RateLimitedError as exc:
         delay = backoff_delay(
@@ -202,9 +202,18 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
         )
         return _release(job, f"rate limited by the platform: {exc.message}", delay, started=None)
     except base.OutcomeUnknownError as exc:
-        return _release(job, exc.message, backoff, started=job.send_started_at, failure=True)
+        return _release(
+            job,
+            exc.message,
+            backoff,
+            started=job.send_started_at,
+            failure=True,
+            screenshot_key=exc.screenshot_key,
+        )
     except (base.TransientError, base.SessionExpiredError) as exc:
-        return _release(job, exc.message, backoff, started=None, failure=True)
+        return _release(
+            job, exc.message, backoff, started=None, failure=True, screenshot_key=exc.screenshot_key
+        )
     except _VerificationImpossibleError as exc:
         _fail(job, str(exc))
         return None
@@ -287,7 +296,7 @@ def _record_sent(job: SendJob, receipt: base.SentReceipt) -> None:
         circuit = circuits.get(session, job.account_id)
         if circuit is not None and (circuit.failures or circuit.open_until):
             circuit.failures, circuit.open_until = 0, None
-        _link(session, job, "linked", None)
+        _link(session, job, "linked", None, None)
 
 
 def _fail(job: SendJob, error: str) -> None:
@@ -310,7 +319,8 @@ def _release(
     *,
     started: dt.datetime | None,
     failure: bool = False,
-    link: tuple[str, str] | None = None,
+    link: tuple[str, str, str | None] | None = None,
+    screenshot_key: str | None = None,
 ) -> float:
     """Back to ``queued`` with a retry time; ``started`` is kept only when the platform may
     have the message (the next try then looks for it first)."""
@@ -332,12 +342,16 @@ def _release(
             circuit.failures += 1
             if circuit.failures >= settings.outbox_circuit_failures:
                 circuit.open_until = now + dt.timedelta(seconds=settings.outbox_circuit_open_s)
-                link = ("error", f"The platform is unreachable: {error}")
+                link = ("error", f"The platform is unreachable: {error}", screenshot_key)
         if link is not None:
             _link(session, job, *link)
     return delay_s
 
 
-def _link(session: Session, job: SendJob, state: str, error: str | None) -> None:
+def _link(
+    session: Session, job: SendJob, state: str, error: str | None, screenshot_key: str | None
+) -> None:
     account = creators.platform_account(session, job.org, job.account_id)
-    creators.record_link_state(session, account, state=state, error=error)
+    creators.record_link_state(
+        session, account, state=state, error=error, screenshot_key=screenshot_key
+    )

@@ -1,0 +1,28 @@
+"""platform account: the screenshot of its last error
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-25 11:50:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("platform_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("last_screenshot_key", sa.String(length=300), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("platform_account", schema=None) as batch_op:
+        batch_op.drop_column("last_screenshot_key")
