@@ -33,6 +33,7 @@ from huntaze.core.observability import RequestContextMiddleware, configure_loggi
 from huntaze.core.ratelimit import RateLimiter
 from huntaze.creators import pages as creator_pages
 from huntaze.creators import routes as creator_routes
+from huntaze.outbox import pages as outbox_pages
 from huntaze.outbox import routes as outbox_routes
 from huntaze.web import errors, home
 
@@ -119,6 +120,7 @@ def create_app(
     app.include_router(home.router)
     app.include_router(account_pages.router)
     app.include_router(creator_pages.router)
+    app.include_router(outbox_pages.router)
     app.include_router(compliance_pages.router)
     app.include_router(ai_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

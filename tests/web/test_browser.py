@@ -15,7 +15,8 @@ from huntaze.config import get_settings
 from huntaze.core import migrations
 from huntaze.core.db import Database
 from huntaze.core.ratelimit import RateLimiter
-from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD, link_simulator_accounts, load_demo
+from huntaze.simulator import ensure_demo_accounts
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,6 +33,8 @@ def base_url(tmp_path: Path) -> Iterator[str]:
     migrations.upgrade(database.engine)
     with database.session_scope() as session:
         load_demo(session)
+        simulator_accounts = ensure_demo_accounts(tmp_path / "sim.sqlite3", fans_per_creator=10)
+        link_simulator_accounts(session, simulator_accounts, base_url="http://127.0.0.1:9")
     app = create_app(get_settings(), database=database, rate_limiter=RateLimiter(MemoryStorage()))
     with serve(app) as url:
         yield url
@@ -102,4 +105,27 @@ def test_try_a_message_on_the_compliance_page(base_url: str) -> None:
         page.fill("#try-text", "thank you for the tip babe, new set drops tonight")
         page.click("[data-testid=try-form] button[type=submit]")
         expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "allow")
+        browser.close()
+
+
+def test_write_a_message_in_the_outbox(base_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page.goto(f"{base_url}/login?next=/outbox")
+        page.fill("#email", DEMO_EMAIL)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.click("[data-testid=compose] summary")
+        page.fill("#c-fan", "17")
+        page.fill("#c-text", "hey love, add me on snap for a discount")
+        page.fill("#c-price", "14.99")
+        page.click("button[value=send]")
+        row = page.locator("tr[data-state=draft]").first
+        expect(row).to_contain_text("PPV 14.99 USD")
+        expect(row).to_contain_text("block")
+        page.screenshot(path=str(SHOTS / "07-outbox-draft.png"), full_page=True)
         browser.close()

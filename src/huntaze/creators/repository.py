@@ -46,6 +46,18 @@ class PlatformAccountRepository(TenantRepository[PlatformAccount]):
         stmt = self.scoped(org).where(PlatformAccount.creator_id.in_(creator_ids))
         return session.scalars(stmt).all()
 
+    def all_with_creator_names(
+        self, session: Session, org: OrgId
+    ) -> list[tuple[PlatformAccount, str]]:
+        """Every platform account of the organization with its creator's name (one query)."""
+        stmt = (
+            select(PlatformAccount, Creator.display_name)
+            .join(Creator, Creator.id == PlatformAccount.creator_id)
+            .where(PlatformAccount.organization_id == org)
+            .order_by(Creator.display_name, PlatformAccount.platform, PlatformAccount.handle)
+        )
+        return [(account, name) for account, name in session.execute(stmt).all()]
+
     def find_handle(
         self, session: Session, org: OrgId, platform: str, handle: str
     ) -> PlatformAccount | None:

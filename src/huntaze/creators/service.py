@@ -117,6 +117,11 @@ class CreatorService:
         creator = self.get(session, actor, creator_id)
         return platform_accounts_repo.of_creator(session, actor.org, creator.id)
 
+    def all_accounts(self, session: Session, actor: Actor) -> list[tuple[PlatformAccount, str]]:
+        """Every platform account of the organization with its creator's name."""
+        actor.require(Permission.CREATORS_READ)
+        return platform_accounts_repo.all_with_creator_names(session, actor.org)
+
     def accounts_by_creator(
         self, session: Session, actor: Actor, creators: Sequence[Creator]
     ) -> dict[str, list[PlatformAccount]]:

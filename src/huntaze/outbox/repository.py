@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from huntaze.core.repository import TenantRepository
@@ -46,6 +46,15 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
                 stmt = stmt.where(column == value)
         stmt = stmt.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         return session.scalars(stmt.limit(filters.limit).offset(filters.offset)).all()
+
+    def count_by_state(self, session: Session, org: OrgId) -> dict[str, int]:
+        """How many of the organization's messages are in each state (one query)."""
+        stmt = (
+            select(OutboundMessage.state, func.count())
+            .where(OutboundMessage.organization_id == org)
+            .group_by(OutboundMessage.state)
+        )
+        return {str(state): int(count) for state, count in session.execute(stmt).all()}
 
     def by_id(self, session: Session, message_id: str) -> OutboundMessage | None:
         """A message by id in any organization (workers, which hold only the id)."""

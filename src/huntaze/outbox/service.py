@@ -115,6 +115,11 @@ class OutboxService:
         actor.require(Permission.OUTBOX_READ)
         return outbound_messages.page(session, actor.org, filters)
 
+    def counts(self, session: Session, actor: Actor) -> dict[str, int]:
+        """How many of the organization's messages are in each state."""
+        actor.require(Permission.OUTBOX_READ)
+        return outbound_messages.count_by_state(session, actor.org)
+
     def approve(self, session: Session, actor: Actor, message_id: str) -> OutboundMessage:
         """A person approves a draft; a review or block verdict needs the right to override it."""
         actor.require(Permission.OUTBOX_APPROVE)
