@@ -46,3 +46,34 @@ def test_import_contracts_hold() -> None:
         [lint_imports], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_create_organization_for_a_real_installation(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from huntaze.accounts.models import Membership, User
+    from huntaze.core.db import Database
+
+    runner = CliRunner()
+    args = [
+        "create-organization",
+        "--name",
+        "Velvet Agency",
+        "--owner-email",
+        "Boss@Velvet.example",
+        "--owner-name",
+        "Bo",
+        "--data-dir",
+        str(tmp_path),
+    ]
+    short = runner.invoke(app, args, input="short\nshort\n")
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    made = runner.invoke(app, args, input="a long enough secret\na long enough secret\n")
+    assert made.exit_code == 0, made.output
+    assert "log in as boss@velvet.example" in made.output
+    database = Database(f"sqlite:///{tmp_path / 'huntaze.sqlite3'}")
+    with database.session_scope() as session:
+        user = session.scalars(select(User)).one()
+        membership = session.scalars(select(Membership)).one()
+        assert membership.user_id == user.id and membership.role == "owner"
+    database.dispose()

@@ -45,9 +45,11 @@ def _apply_data_dir(data_dir: Path | None) -> None:
     if data_dir is not None:
         os.environ["HUNTAZE_DATA_DIR"] = str(data_dir)
         from huntaze.config import get_settings
+        from huntaze.core.db import set_database
         from huntaze.core.tasks import reset_queues
 
         get_settings.cache_clear()
+        set_database(None)
         reset_queues()
 
 
@@ -126,6 +128,46 @@ def demo(
             "Database already has data; the demo loads only into an empty database.", err=True
         )
         raise typer.Exit(1)
+
+
+@app.command("create-organization")
+def create_organization(
+    name: Annotated[str, typer.Option(help="The organization's name, e.g. your agency.")],
+    owner_email: Annotated[str, typer.Option(help="E-mail of its first owner.")],
+    owner_name: Annotated[str, typer.Option(help="Name of its first owner.")] = "Owner",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="Owner password (at least 10 characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="HUNTAZE_OWNER_PASSWORD",
+            help="Asked for when not given (or set HUNTAZE_OWNER_PASSWORD for scripts).",
+        ),
+    ] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Create an organization and its first owner, for a real installation without demo data."""
+    from huntaze.accounts.service import accounts
+    from huntaze.core.db import get_database
+    from huntaze.core.errors import AppError
+
+    _apply_data_dir(data_dir)
+    _migrate()
+    try:
+        with get_database().session_scope() as session:
+            organization, owner = accounts.create_organization(
+                session,
+                name=name,
+                owner_email=owner_email,
+                owner_name=owner_name,
+                password=password,
+            )
+            summary = f"Created {organization.name}; log in as {owner.email}."
+    except AppError as exc:
+        typer.echo(f"Not created: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(summary)
 
 
 def _serve(host: str, port: int, *, with_queue: bool) -> None:
