@@ -25,6 +25,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from limits.storage import MemoryStorage
+from playwright.sync_api import expect as playwright_expect
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +35,9 @@ from huntaze.core import db as core_db
 from huntaze.core import migrations
 from huntaze.core.ratelimit import RateLimiter
 from huntaze.core.tasks import reset_queues
+
+# Browser assertions wait for the page; a loaded 2-core machine needs more than the default 5 s.
+playwright_expect.set_options(timeout=15_000)
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"

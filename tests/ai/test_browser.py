@@ -8,15 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from limits.storage import MemoryStorage
 from tests.conftest import ARTIFACTS
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
-
-from huntaze.config import get_settings
-from huntaze.core import migrations
-from huntaze.core.db import Database, set_database
-from huntaze.core.ratelimit import RateLimiter
-from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, log_in_as_demo, serve_demo
 
 from .conftest import LlamaServer
 
@@ -29,20 +22,8 @@ SHOTS = ARTIFACTS / "ai"
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    from huntaze.main import create_app
-
-    database = Database(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
-    migrations.upgrade(database.engine)
-    with database.session_scope() as session:
-        load_demo(session)
-    set_database(database)
-    app = create_app(get_settings(), database=database, rate_limiter=RateLimiter(MemoryStorage()))
-    try:
-        with serve(app) as url:
-            yield url
-    finally:
-        set_database(None)
-        database.dispose()
+    with serve_demo(tmp_path) as url:
+        yield url
 
 
 def test_add_provider_route_a_task_and_read_usage(base_url: str, llama_server: LlamaServer) -> None:
@@ -52,10 +33,7 @@ def test_add_provider_route_a_task_and_read_usage(base_url: str, llama_server: L
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1360, "height": 900})
-        page.goto(f"{base_url}/login?next=/ai/settings")
-        page.fill("#email", DEMO_EMAIL)
-        page.fill("#password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        log_in_as_demo(page, base_url, "/ai/settings")
         expect(page.get_by_test_id("providers")).to_contain_text("local")
         page.screenshot(path=str(SHOTS / "01-settings-embedded-only.png"), full_page=True)
 

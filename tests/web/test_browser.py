@@ -7,16 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from limits.storage import MemoryStorage
 from tests.conftest import ARTIFACTS
-from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, log_in_as_demo, serve_demo
 
-from huntaze.config import get_settings
-from huntaze.core import migrations
-from huntaze.core.db import Database
-from huntaze.core.ratelimit import RateLimiter
-from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD, link_simulator_accounts, load_demo
-from huntaze.simulator import ensure_demo_accounts
+from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,18 +21,8 @@ SHOTS = ARTIFACTS / "web"
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    from huntaze.main import create_app
-
-    database = Database(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
-    migrations.upgrade(database.engine)
-    with database.session_scope() as session:
-        load_demo(session)
-        simulator_accounts = ensure_demo_accounts(tmp_path / "sim.sqlite3", fans_per_creator=10)
-        link_simulator_accounts(session, simulator_accounts, base_url="http://127.0.0.1:9")
-    app = create_app(get_settings(), database=database, rate_limiter=RateLimiter(MemoryStorage()))
-    with serve(app) as url:
+    with serve_demo(tmp_path, link_simulator=True) as url:
         yield url
-    database.dispose()
 
 
 def test_log_in_create_creator_and_invite(base_url: str) -> None:
@@ -92,10 +76,7 @@ def test_try_a_message_on_the_compliance_page(base_url: str) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base_url}/login?next=/compliance")
-        page.fill("#email", DEMO_EMAIL)
-        page.fill("#password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        log_in_as_demo(page, base_url, "/compliance")
         page.fill("#try-text", "love u babe, send the tip to my c@$h app $luna")
         page.click("[data-testid=try-form] button[type=submit]")
         verdict = page.get_by_test_id("verdict")
@@ -115,10 +96,7 @@ def test_write_a_message_in_the_outbox(base_url: str) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1360, "height": 900})
-        page.goto(f"{base_url}/login?next=/outbox")
-        page.fill("#email", DEMO_EMAIL)
-        page.fill("#password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        log_in_as_demo(page, base_url, "/outbox")
         page.click("[data-testid=compose] summary")
         page.fill("#c-fan", "17")
         page.fill("#c-text", "hey love, add me on snap for a discount")
