@@ -24,6 +24,7 @@ from huntaze.accounts import pages as account_pages
 from huntaze.accounts import routes as account_routes
 from huntaze.ai import pages as ai_pages
 from huntaze.ai import routes as ai_routes
+from huntaze.ai.similarity import routes as similarity_routes
 from huntaze.compliance import pages as compliance_pages
 from huntaze.compliance import routes as compliance_routes
 from huntaze.config import Settings, get_settings
@@ -62,6 +63,7 @@ def _api_router() -> APIRouter:
     api.include_router(outbox_routes.router)
     api.include_router(compliance_routes.router)
     api.include_router(ai_routes.router)
+    api.include_router(similarity_routes.router)
     return api
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from huntaze.accounts import models as accounts_models
 from huntaze.ai import records as ai_records
+from huntaze.ai.similarity import records as ai_similarity_records
 from huntaze.compliance import records as compliance_records
 from huntaze.core.db import Base
 from huntaze.creators import models as creators_models
@@ -19,5 +20,6 @@ MODEL_MODULES = (
     outbox_models,
     compliance_records,
     ai_records,
+    ai_similarity_records,
 )
 metadata = Base.metadata

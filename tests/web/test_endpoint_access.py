@@ -100,6 +100,17 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/ai/settings"),
     Endpoint("PUT", "/api/v1/ai/settings", {"providers": [], "default_provider": "local"}),
     Endpoint("POST", "/api/v1/ai/providers/{name}/test", id_from=(("name", "provider_name"),)),
+    Endpoint(
+        "POST",
+        "/api/v1/creators/{creator_id}/ai-examples",
+        {"items": [{"kind": "reply", "text": "want the full beach set?", "outcome": "purchase"}]},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/creators/{creator_id}/ai-examples/search",
+        {"text": "more beach photos?"},
+        read_only=True,
+    ),
 ]
 
 

@@ -24,7 +24,9 @@ from huntaze.ai.org_settings import AISettingsIn, AISettingsOut
 from huntaze.ai.providers import CompletionRequest, ProviderError, build_provider
 from huntaze.ai.records import AIOrganizationSettings
 from huntaze.ai.router import AIResult, AIRouter
+from huntaze.ai.schemas import ReplyDraftInput
 from huntaze.ai.settings import ProviderSettings
+from huntaze.ai.similarity.service import similarity
 from huntaze.ai.sql_usage import SqlUsageRecorder, usage_on_behalf_of
 from huntaze.ai.tasks import TASKS, UnknownTaskError
 from huntaze.ai.usage import UsageEntry, month_of
@@ -181,6 +183,8 @@ class AIService:
                     for e in exc.errors()
                 ],
             ) from None
+        if creator_id is not None and isinstance(data, ReplyDraftInput):
+            data = similarity.with_best_past_replies(session, actor, creator_id, data)
 
         def compliance_check(text: str) -> Literal["allow", "review", "block"]:
             verdict = rulebook.check(
