@@ -22,6 +22,7 @@ from huntaze.core.errors import AppError
 from huntaze.core.http import DbSession
 from huntaze.core.templating import register_nav, render
 from huntaze.creators.service import creators
+from huntaze.outbox.accounts import account_recovery
 from huntaze.outbox.schemas import OutboundCreate, OutboundFilter
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import TERMINAL, Kind, State
@@ -156,3 +157,27 @@ def cancel(request: Request, message_id: str, auth: PageUser, session: DbSession
     """Stop a message that has not started sending."""
     outbox.cancel(session, auth.actor, message_id)
     return _back(request)
+
+
+@router.post("/platform-accounts/{account_id}/check")
+def check_connection(
+    account_id: str,
+    auth: PageUser,
+    session: DbSession,
+    creator_id: Annotated[str, Form(max_length=64)],
+) -> Response:
+    """Ask a worker to log in to the account; its state shows on the creator page."""
+    account_recovery.check_connection(session, auth.actor, account_id)
+    return RedirectResponse(f"/creators/{creator_id}?checking=1", status_code=303)
+
+
+@router.post("/platform-accounts/{account_id}/retry")
+def retry_now(
+    account_id: str,
+    auth: PageUser,
+    session: DbSession,
+    creator_id: Annotated[str, Form(max_length=64)],
+) -> Response:
+    """Send the account's waiting messages now (after fixing its credentials)."""
+    woken = account_recovery.retry_now(session, auth.actor, account_id)
+    return RedirectResponse(f"/creators/{creator_id}?retried={woken}", status_code=303)

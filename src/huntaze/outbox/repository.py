@@ -47,6 +47,16 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
         stmt = stmt.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         return session.scalars(stmt.limit(filters.limit).offset(filters.offset)).all()
 
+    def queued_of_account(
+        self, session: Session, org: OrgId, account_id: str
+    ) -> Sequence[OutboundMessage]:
+        """The account's messages waiting in ``queued``."""
+        stmt = self.scoped(org).where(
+            OutboundMessage.platform_account_id == account_id,
+            OutboundMessage.state == State.QUEUED.value,
+        )
+        return session.scalars(stmt).all()
+
     def count_by_state(self, session: Session, org: OrgId) -> dict[str, int]:
         """How many of the organization's messages are in each state (one query)."""
         stmt = (

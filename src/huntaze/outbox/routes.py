@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from huntaze.accounts.auth import ApiActor
 from huntaze.core.http import DbSession
+from huntaze.outbox.accounts import account_recovery
 from huntaze.outbox.schemas import OutboundCreate, OutboundCreateIn, OutboundFilter, OutboundOut
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind, State
@@ -81,3 +83,20 @@ def send_outbound(message_id: str, actor: ApiActor, session: DbSession) -> Outbo
 def cancel_outbound(message_id: str, actor: ApiActor, session: DbSession) -> OutboundOut:
     """Cancel a message that has not started sending."""
     return OutboundOut.model_validate(outbox.cancel(session, actor, message_id))
+
+
+class RetryNowOut(BaseModel):
+    messages_woken: int
+
+
+@router.post("/platform-accounts/{account_id}/check", status_code=202)
+def check_account(account_id: str, actor: ApiActor, session: DbSession) -> Response:
+    """Ask a worker to log in to the account; read the result as its ``link_state``."""
+    account_recovery.check_connection(session, actor, account_id)
+    return Response(status_code=202)
+
+
+@router.post("/platform-accounts/{account_id}/retry-now", response_model=RetryNowOut)
+def retry_account_now(account_id: str, actor: ApiActor, session: DbSession) -> RetryNowOut:
+    """Close the account's circuit and send its waiting messages now."""
+    return RetryNowOut(messages_woken=account_recovery.retry_now(session, actor, account_id))

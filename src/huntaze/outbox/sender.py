@@ -348,6 +348,40 @@ def _release(
     return delay_s
 
 
+def check_connection(org: OrgId, account_id: str) -> str:
+    """Log in to one account through its connector and record the link state it ends in."""
+    with get_database().session_scope() as session:
+        connection = creators.connection_for(creators.platform_account(session, org, account_id))
+    state, error, screenshot = "linked", None, None
+    try:
+        # The same lock as a send: one account never has two logins or actions at once.
+        with get_locks().hold(
+            f"platform_account:{account_id}", timeout_s=get_settings().platform_timeout_s * 2
+        ):
+            connector = connector_for(connection)
+            try:
+                result = connector.check_session()
+            finally:
+                connector.close()
+        if not result.ok:
+            state, error = "needs_attention", result.detail or "The platform refused the session."
+    except LockTimeoutError:
+        return "busy"
+    except LookupError as exc:
+        state, error = "error", str(exc)
+    except base.NeedsHumanError as exc:
+        state, error, screenshot = "needs_attention", exc.message, exc.screenshot_key
+    except base.PlatformError as exc:
+        state, error = "error", f"The platform is unreachable: {exc.message}"
+        screenshot = exc.screenshot_key
+    with get_database().session_scope() as session:
+        account = creators.platform_account(session, org, account_id)
+        creators.record_link_state(
+            session, account, state=state, error=error, screenshot_key=screenshot
+        )
+    return state
+
+
 def _link(
     session: Session, job: SendJob, state: str, error: str | None, screenshot_key: str | None
 ) -> None:

@@ -43,6 +43,18 @@ def send_outbound_message_browser(message_id: str) -> None:
     sender.deliver(message_id)
 
 
+@task()
+def check_account_connection(organization_id: str, account_id: str) -> str:
+    """Log in to a platform account and record its link state; returns that state."""
+    return sender.check_connection(OrgId(organization_id), account_id)
+
+
+@task(queue="browser")
+def check_account_connection_browser(organization_id: str, account_id: str) -> str:
+    """The same check through a browser-driven connector."""
+    return sender.check_connection(OrgId(organization_id), account_id)
+
+
 def wake_after_commit(session: Session, message_id: str, *, driver: str) -> None:
     """Enqueue the send task on the queue the account's driver needs, once ``session`` commits."""
     try:
