@@ -120,3 +120,23 @@ def test_service_with_its_own_base_rules() -> None:
     service = ComplianceService(load_rule_set(_rule()))
     assert service.check("join onlyfriends").verdict is Outcome.BLOCK
     assert service.check("my paypal").verdict is Outcome.ALLOW
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+b", r"(\w*\s?)*x", r"(?:pay|send)(\s*\w+)*"])
+def test_patterns_with_nested_repetition_are_refused(pattern: str) -> None:
+    text = (
+        "rules:\n  - id: acme.slow\n    category: x\n    severity: review\n"
+        f"    direction: outbound\n    reason: r\n    patterns: ['{pattern}']\n"
+    )
+    with pytest.raises(RuleValidationError) as caught:
+        load_rule_set(text)
+    assert caught.value.rule_id == "acme.slow"
+    assert "exponential" in caught.value.reason
+
+
+def test_bounded_repetition_is_accepted() -> None:
+    text = (
+        "rules:\n  - id: acme.phone\n    category: x\n    severity: review\n"
+        "    direction: outbound\n    reason: r\n    patterns: ['(\\\\d{3}[ -]?){3}']\n"
+    )
+    assert load_rule_set(text).rules[0].id == "acme.phone"

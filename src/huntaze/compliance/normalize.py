@@ -82,8 +82,13 @@ _WORDS_BYTES = bytes(
 )
 _SYMBOL_LEET = {"@": "a", "$": "s", "!": "i", "€": "e", "¢": "c"}
 # A symbol counts as a letter when a letter follows, possibly after more such symbols
-# ("c@$h"), or, for "$", when a letter precedes it ("ca$").
-_SYMBOL_LEET_RE = re.compile(r"[@$!€¢](?=[@$!€¢]*[a-z0-9|])|(?<=[a-z0-9$|])\$")
+# ("c@$h"); "$" and "@" also when separators stand between ("ca $ h"); and "$" when a letter
+# precedes it ("ca$").
+# (One leading character class, then lookarounds: the regex engine then skips straight to the
+# symbols instead of trying every position.)
+_SYMBOL_LEET_RE = re.compile(
+    r"[@$!€¢](?:(?=[@$!€¢]*[a-z0-9|])|(?<=[@$])(?=[^a-z0-9@$]{1,4}[a-z])|(?<=[a-z0-9$|]\$))"
+)
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -107,6 +109,35 @@ def _reason_from(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def _unbounded(repeat_max: int) -> bool:
+    return repeat_max > 1 and repeat_max == sre_constants.MAXREPEAT
+
+
+def _nested_repeat(items: Any, inside_repeat: bool = False) -> bool:
+    """Whether a parsed pattern repeats something that itself repeats without bound, as in
+    ``(a+)+`` or ``(\\w*\\s?)*``: such patterns can take exponential time on a crafted text."""
+    for op, arg in items:
+        if op in _REPEATS:
+            _low, high, body = arg
+            if inside_repeat and _unbounded(high):
+                return True
+            children, inside = [body], inside_repeat or _unbounded(high)
+        elif op == sre_constants.SUBPATTERN:
+            children, inside = [arg[-1]], inside_repeat
+        elif op == sre_constants.BRANCH:
+            children, inside = list(arg[1]), inside_repeat
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            children, inside = [arg[1]], inside_repeat
+        else:
+            continue
+        if any(_nested_repeat(child, inside) for child in children):
+            return True
+    return False
+
+
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
 def _compile_pattern(rule_id: str, field: str, pattern: str) -> None:
     try:
         compiled = re.compile(pattern)
@@ -114,6 +145,13 @@ def _compile_pattern(rule_id: str, field: str, pattern: str) -> None:
         raise RuleValidationError(
             rule_id, f"invalid pattern in {field} {pattern!r}: {exc}"
         ) from exc
+    if _nested_repeat(sre_parse.parse(pattern)):
+        raise RuleValidationError(
+            rule_id,
+            f"pattern in {field} {pattern!r} repeats a part that itself repeats without limit; "
+            "such patterns can take exponential time on some messages — rewrite it without the "
+            "nested repetition",
+        )
     if compiled.fullmatch("") is not None or compiled.fullmatch(" ") is not None:
         raise RuleValidationError(rule_id, f"pattern in {field} {pattern!r} matches empty text")
 
