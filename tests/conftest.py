@@ -24,6 +24,7 @@ os.environ["HUNTAZE_REDIS_URL"] = ""
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from limits.storage import MemoryStorage
 from playwright.sync_api import expect as playwright_expect
 from sqlalchemy import text
@@ -35,6 +36,11 @@ from huntaze.core import db as core_db
 from huntaze.core import migrations
 from huntaze.core.ratelimit import RateLimiter
 from huntaze.core.tasks import reset_queues
+
+# CI runs the property tests on a fixed seed so that a run is reproducible; local runs keep
+# exploring new examples (and a failure found there becomes a regression test).
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 # Browser assertions wait for the page; a loaded 2-core machine needs more than the default 5 s.
 playwright_expect.set_options(timeout=15_000)
