@@ -14,6 +14,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,6 +77,24 @@ def _load_demo_if_empty(simulator_url: str | None = None) -> bool:
         return True
 
 
+def _wait_until_answering(
+    url: str, process: subprocess.Popen[bytes], timeout_s: float = 30
+) -> None:
+    """Wait until ``url`` answers, so nothing talks to the simulator before it listens."""
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    typer.echo(
+        f"  The simulator did not answer at {url}; its accounts will show as unreachable.", err=True
+    )
+
+
 @contextmanager
 def _simulator_process(host: str, port: int) -> Iterator[None]:
     """The simulator as a child process (it stands in for an outside platform)."""
@@ -84,6 +103,7 @@ def _simulator_process(host: str, port: int) -> Iterator[None]:
         stdout=subprocess.DEVNULL,
     )
     try:
+        _wait_until_answering(f"http://{host}:{port}/login", process)
         yield
     finally:
         process.terminate()
@@ -91,6 +111,13 @@ def _simulator_process(host: str, port: int) -> Iterator[None]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _check_unverified_accounts() -> None:
+    """Queue a connection check for every account never checked, so the pages show its state."""
+    from huntaze.outbox.tasks import check_unverified_accounts
+
+    check_unverified_accounts()
 
 
 @app.command()
@@ -204,6 +231,7 @@ def up(
     typer.echo("")
     if simulator_url:
         with _simulator_process(host, simulator_port):
+            _check_unverified_accounts()
             _serve(host, port, with_queue=True)
     else:
         _serve(host, port, with_queue=True)

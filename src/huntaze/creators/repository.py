@@ -46,6 +46,11 @@ class PlatformAccountRepository(TenantRepository[PlatformAccount]):
         stmt = self.scoped(org).where(PlatformAccount.creator_id.in_(creator_ids))
         return session.scalars(stmt).all()
 
+    def in_state(self, session: Session, link_state: str) -> Sequence[PlatformAccount]:
+        """Accounts of every organization in one link state (workers and start-up only)."""
+        stmt = select(PlatformAccount).where(PlatformAccount.link_state == link_state)
+        return session.scalars(stmt).all()
+
     def all_with_creator_names(
         self, session: Session, org: OrgId
     ) -> list[tuple[PlatformAccount, str]]:

@@ -227,6 +227,14 @@ class CreatorService:
         """One platform account of ``org`` for a worker or another domain (no permission check)."""
         return platform_accounts_repo.get(session, org, account_id)
 
+    def unverified_accounts(self, session: Session) -> list[tuple[str, str, str]]:
+        """(organization, account, driver) of every account never checked, in any organization
+        (start-up work, no actor)."""
+        return [
+            (account.organization_id, account.id, self.connection_for(account).driver)
+            for account in platform_accounts_repo.in_state(session, "unlinked")
+        ]
+
     def connection_for(self, account: PlatformAccount) -> AccountConnection:
         """What a connector needs to reach ``account``: driver, address and decrypted secret.
 

@@ -55,6 +55,20 @@ def check_account_connection_browser(organization_id: str, account_id: str) -> s
     return sender.check_connection(OrgId(organization_id), account_id)
 
 
+def check_unverified_accounts() -> int:
+    """Queue a connection check for every platform account still ``unlinked``; how many."""
+    with get_database().session_scope() as session:
+        unverified = creators.unverified_accounts(session)
+        for org, account_id, driver_name in unverified:
+            try:
+                needs_browser = platform_driver(driver_name).needs_browser
+            except LookupError:
+                needs_browser = False
+            func = check_account_connection_browser if needs_browser else check_account_connection
+            enqueue_after_commit(session, func, org, account_id)
+        return len(unverified)
+
+
 def wake_after_commit(session: Session, message_id: str, *, driver: str) -> None:
     """Enqueue the send task on the queue the account's driver needs, once ``session`` commits."""
     try:
