@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from huntaze.accounts.api_keys import api_key_service
 from huntaze.accounts.audit import audit
 from huntaze.accounts.auth import SESSION_COOKIE, PageUser
-from huntaze.accounts.permissions import ROLE_RANK, Permission, Role
+from huntaze.accounts.permissions import ROLE_RANK, Permission, Role, can_grant
 from huntaze.accounts.schemas import ApiKeyCreate, InvitationCreate
 from huntaze.accounts.service import accounts
 from huntaze.accounts.sessions import login
@@ -27,6 +27,11 @@ register_nav("API keys", "/settings/api-keys", Permission.API_KEYS_MANAGE.value,
 register_nav("Audit log", "/audit", Permission.AUDIT_READ.value, order=98)
 
 ROLES_HIGH_TO_LOW = sorted(Role, key=lambda r: -ROLE_RANK[r])
+
+
+def _grantable_roles(auth: PageUser) -> list[Role]:
+    """The roles this person may give, highest first (what the role selects offer)."""
+    return [r for r in ROLES_HIGH_TO_LOW if can_grant(auth.actor.role, r)]
 
 
 def _errors_of(exc: ValidationError) -> list[dict[str, str]]:
@@ -46,14 +51,13 @@ def _team_page(
     form: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    grantable = [r for r in ROLES_HIGH_TO_LOW if ROLE_RANK[r] <= ROLE_RANK[auth.actor.role]]
     return render(
         request,
         "accounts/team.html",
         {
             "members": accounts.members(session, auth.actor),
             "invitations": accounts.invitations(session, auth.actor),
-            "roles": grantable,
+            "roles": _grantable_roles(auth),
             "new_link": new_link,
             "errors": errors or [],
             "form": form or {},
@@ -145,13 +149,12 @@ def _keys_page(
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
 ) -> Response:
-    grantable = [r for r in ROLES_HIGH_TO_LOW if ROLE_RANK[r] <= ROLE_RANK[auth.actor.role]]
     return render(
         request,
         "accounts/api_keys.html",
         {
             "keys": api_key_service.list(session, auth.actor),
-            "roles": grantable,
+            "roles": _grantable_roles(auth),
             "new_token": new_token,
             "errors": errors or [],
         },
