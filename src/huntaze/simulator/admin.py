@@ -23,9 +23,10 @@ from huntaze.simulator.content import get_link
 from huntaze.simulator.errors import invalid, not_found
 from huntaze.simulator.faults import clear_faults, list_faults, set_fault
 from huntaze.simulator.messaging import get_fan
-from huntaze.simulator.models import Creator, Fan, Message, Transaction
+from huntaze.simulator.models import Creator, Fan, MassMessage, Message, Post, Transaction
 from huntaze.simulator.seeding import list_accounts, seed_simulator
 from huntaze.simulator.serializers import fan_json, iso, message_json, transaction_json
+from huntaze.simulator.spend import charge_back
 from huntaze.simulator.state import get_now, get_seed
 
 router = APIRouter(prefix="/_admin", dependencies=[Depends(require_admin)])
@@ -48,6 +49,10 @@ class TickIn(AdminBody):
 class AccountIn(AdminBody):
     skin: str | None = None
     otp_enabled: bool | None = None
+
+
+class ChargebackIn(AdminBody):
+    status: str = "undo"
 
 
 class FanIn(AdminBody):
@@ -199,6 +204,42 @@ def purchases(
             "count": len(rows),
             "total_cents": total,
             "items": [transaction_json(t) for t in rows],
+        }
+
+
+@router.post("/accounts/{username}/transactions/{transaction_id}/chargeback")
+def chargeback(
+    request: Request, username: str, transaction_id: int, body: ChargebackIn
+) -> dict[str, Any]:
+    """Take a payment back (``undo``) or mark it as being returned (``pending_return``)."""
+    with context(request).db.session() as session:
+        row = charge_back(session, account(session, username), transaction_id, status=body.status)
+        return {"transaction_id": row.transaction_id, "status": row.status}
+
+
+@router.get("/accounts/{username}/posts")
+def posts(request: Request, username: str, text: str | None = None) -> dict[str, Any]:
+    """Posts (published and scheduled), optionally only those with exactly ``text``."""
+    with context(request).db.session() as session:
+        query = select(Post).where(Post.creator_id == account(session, username).id)
+        if text is not None:
+            query = query.where(Post.text == text)
+        rows = list(session.scalars(query.order_by(Post.id)))
+        return {"count": len(rows), "ids": [p.id for p in rows]}
+
+
+@router.get("/accounts/{username}/mass-messages")
+def mass_messages(request: Request, username: str, text: str | None = None) -> dict[str, Any]:
+    """Mass messages, optionally only those with exactly ``text``."""
+    with context(request).db.session() as session:
+        query = select(MassMessage).where(MassMessage.creator_id == account(session, username).id)
+        if text is not None:
+            query = query.where(MassMessage.text == text)
+        rows = list(session.scalars(query.order_by(MassMessage.id)))
+        return {
+            "count": len(rows),
+            "ids": [m.id for m in rows],
+            "recipients": [m.recipients for m in rows],
         }
 
 

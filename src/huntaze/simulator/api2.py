@@ -1,124 +1,76 @@
-"""JSON endpoints shaped like the public descriptions of OnlyFans' web API (DESIGN.md §3).
+"""The ``api2`` skin's JSON reads, at the routes of OnlyFans' web app (DESIGN.md §3).
 
-The ``api2`` skin's pages load their data from here with ``fetch()`` (session cookie). Shapes
-follow the platform's: ``list`` + ``hasMore``, camelCase, money as dollars with cents. The
-simulator stores cents; conversion happens only in this module.
+The skin's pages load their data from here with ``fetch()`` (session cookie). Routes, query
+parameters and envelopes follow public clients of the platform's web API (each one and its
+source: ``docs/onlyfans.md``); the shapes themselves are in :mod:`.api2_shapes`, the writes in
+:mod:`.api2_writes`. The simulator stores cents; conversion to dollars happens in the shapes.
 """
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, Request
 
-from huntaze.simulator import content, ledger, messaging
-from huntaze.simulator.api import PostIn
-from huntaze.simulator.api import create_post as create_post_v1
+from huntaze.simulator import content, ledger, mass, messaging, spend, vault_lists
+from huntaze.simulator.api2_shapes import (
+    creator_user_id,
+    dollars,
+    mass_json,
+    message_json,
+    post_json,
+    subscriber_json,
+    transaction_json,
+    user_json,
+    vault_item_json,
+)
 from huntaze.simulator.auth import authenticated
-from huntaze.simulator.errors import invalid
-from huntaze.simulator.models import Fan, Message, Transaction
+from huntaze.simulator.errors import invalid, not_found
+from huntaze.simulator.models import Transaction
 from huntaze.simulator.serializers import iso
 
 router = APIRouter(prefix="/api2/v2")
 
-DESCRIPTIONS = {
-    "subscription": "Subscription from",
-    "tip": "Tip from",
-    "ppv": "Payment for message from",
-}
-
-
-class Api2Body(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class MessageBody(Api2Body):
-    text: str = ""
-    price: float = 0
-    mediaFiles: list[int] = Field(default_factory=list, max_length=20)  # noqa: N815
-
-
-class QueueBody(MessageBody):
-    userIds: list[int] | None = None  # noqa: N815
-    userLists: list[str] | None = None  # noqa: N815
-
-
-class PostBody(Api2Body):
-    text: str = ""
-    mediaFiles: list[int] = Field(default_factory=list, max_length=20)  # noqa: N815
-    scheduledDate: str | None = None  # noqa: N815
-
-
-class LinkBody(Api2Body):
-    campaignName: str | None = None  # noqa: N815
-    trialLinkName: str | None = None  # noqa: N815
-    subscribeDays: int = 7  # noqa: N815
-
-
-def cents(price: float) -> int:
-    """Dollars from the client to cents, refusing nonsense."""
-    if not math.isfinite(price):
-        raise invalid("invalid_price", "The price is not a number.")
-    return round(price * 100)
-
-
-def dollars(amount_cents: int) -> float:
-    """Cents to the dollars the platform's JSON uses."""
-    return amount_cents / 100
-
-
-def user_json(fan: Fan) -> dict[str, Any]:
-    """A fan in the platform's user shape."""
-    return {"id": fan.id, "username": fan.username, "name": fan.display_name, "avatar": None}
-
-
-def message_json(message: Message) -> dict[str, Any]:
-    """A chat message in the platform's shape."""
-    media = [
-        {"id": m, "type": "photo", "canView": True, "src": f"/media/{m}"}
-        for m in messaging.media_list(message.media_ids)
-    ]
-    return {
-        "id": message.id,
-        "text": message.text,
-        "price": dollars(message.price_cents),
-        "isFree": message.price_cents == 0,
-        "isOpened": message.purchased_at is not None,
-        "canPurchase": message.price_cents > 0 and message.purchased_at is None,
-        "isNew": not message.from_creator and message.read_at is None,
-        "createdAt": iso(message.created_at),
-        "fromUser": {"id": 0 if message.from_creator else message.fan_id},
-        "isFromCreator": message.from_creator,
-        "media": media,
-        "mediaCount": len(media),
-    }
+# The platform answers fewer subscribers than asked for (it leaves some out of a page); clients
+# must follow ``hasMore``, never the length of a page.
+SUBSCRIBERS_PAGE_CAP = 20
 
 
 @router.get("/users/me")
 def me(request: Request) -> dict[str, Any]:
-    """The logged-in creator."""
+    """The logged-in creator, in the same id space as the fans."""
     with authenticated(request) as (_session, creator):
         return {
-            "id": 0,
+            "id": creator_user_id(creator),
             "username": creator.username,
             "name": creator.display_name,
             "isPerformer": True,
             "subscribePrice": dollars(creator.subscription_price_cents),
+            "currency": creator.currency,
         }
 
 
 @router.get("/chats")
-def chats(request: Request, limit: int = 10, offset: int = 0) -> dict[str, Any]:
-    """Chats, unread first."""
+def chats(
+    request: Request,
+    limit: int = 10,
+    offset: int = 0,
+    order: str = "recent",
+    filter: str = "",
+) -> dict[str, Any]:
+    """Chats, unread first; ``filter=unread`` lists only chats with unread messages."""
+    if filter not in ("", "unread"):
+        raise invalid("invalid_filter", "filter is empty or unread.")
     with authenticated(request) as (session, creator):
-        rows, more = messaging.list_chats(session, creator, limit=limit, offset=offset)
+        rows, more = messaging.list_chats(
+            session, creator, limit=limit, offset=offset, unread_only=filter == "unread"
+        )
         last = messaging.last_messages(session, rows)
         items = [
             {
                 "withUser": user_json(fan),
-                "lastMessage": message_json(last[fan.id]) if fan.id in last else None,
+                "lastMessage": message_json(last[fan.id], creator, fan) if fan.id in last else None,
                 "unreadMessagesCount": fan.unread_count,
                 "canSendMessage": True,
             }
@@ -135,105 +87,65 @@ def chat_messages(
     if order not in ("asc", "desc"):
         raise invalid("invalid_order", "order is asc or desc.")
     with authenticated(request) as (session, creator):
+        fan = messaging.get_fan(session, creator, fan_id)
         rows, more = messaging.chat_messages(session, creator, fan_id, limit=limit, before_id=id)
         ordered = rows if order == "asc" else list(reversed(rows))
-        return {"list": [message_json(m) for m in ordered], "hasMore": more}
-
-
-@router.post("/chats/{fan_id}/messages")
-def send_message(request: Request, fan_id: int, body: MessageBody) -> dict[str, Any]:
-    """Send a message; a ``price`` makes it PPV."""
-    with authenticated(request) as (session, creator):
-        message = messaging.send_message(
-            session,
-            creator,
-            fan_id=fan_id,
-            text=body.text,
-            price_cents=cents(body.price),
-            media_ids=body.mediaFiles,
-        )
-        return message_json(message)
-
-
-@router.post("/chats/{fan_id}/mark-as-read")
-def mark_read(request: Request, fan_id: int) -> dict[str, Any]:
-    """Mark a chat as read."""
-    with authenticated(request) as (session, creator):
-        messaging.mark_read(session, creator, fan_id)
-        return {"success": True}
-
-
-@router.post("/messages/queue")
-def mass_message(request: Request, body: QueueBody) -> dict[str, Any]:
-    """A mass message to ``userIds``, or to every active fan with ``userLists: ["fans"]``."""
-    with authenticated(request) as (session, creator):
-        mass = messaging.send_mass_message(
-            session,
-            creator,
-            text=body.text,
-            price_cents=cents(body.price),
-            media_ids=body.mediaFiles,
-            fan_ids=None if body.userIds is None else body.userIds,
-        )
-        return {"id": mass.id, "recipientsCount": mass.recipients}
+        return {"list": [message_json(m, creator, fan) for m in ordered], "hasMore": more}
 
 
 @router.get("/subscriptions/subscribers")
 def subscribers(
     request: Request, limit: int = 10, offset: int = 0, type: str = "active"
-) -> list[dict[str, Any]]:
-    """Subscribers (``type`` active, expired or all), newest first."""
+) -> dict[str, Any]:
+    """Subscribers (``type`` active, expired or all), newest first, with ``subscribedOnData``."""
+    if type not in ledger.FAN_STATUSES:
+        raise invalid("invalid_type", "type is active, expired or all.")
+    if offset < 0:
+        raise invalid("invalid_offset", "offset cannot be negative.")
     with authenticated(request) as (session, creator):
-        rows, _total = ledger.fans_page(
-            session, creator, status=type, limit=limit, offset=offset, order="recent"
+        messaging.check_limit(limit)
+        served = min(limit, SUBSCRIBERS_PAGE_CAP)
+        rows, total = ledger.fans_page(
+            session, creator, status=type, limit=served, offset=offset, order="recent"
         )
-        return [
-            user_json(fan)
-            | {
-                "subscribedOn": fan.status == "active",
-                "subscribedOnData": {
-                    "status": fan.status,
-                    "subscribeAt": iso(fan.subscribed_at),
-                    "expiredAt": iso(fan.expires_at),
-                    "totalSumm": dollars(fan.total_spent_cents),
-                    "price": dollars(creator.subscription_price_cents),
-                },
-            }
-            for fan in rows
-        ]
+        spent = spend.spend_of(session, [f.id for f in rows])
+        return {
+            "list": [subscriber_json(f, creator, spent[f.id]) for f in rows],
+            "hasMore": offset + len(rows) < total,
+        }
 
 
 @router.get("/payouts/transactions")
 def payout_transactions(
     request: Request, limit: int = 10, marker: int | None = None
 ) -> dict[str, Any]:
-    """Transactions newest first; pass ``nextMarker`` back as ``marker`` for older ones."""
+    """Statement entries newest first; pass ``nextMarker`` back as ``marker`` for older ones."""
     with authenticated(request) as (session, creator):
         rows, more = ledger.latest_transactions(session, creator, limit=limit, before_id=marker)
-        fans = ledger.fan_names(session, {t.fan_id for t in rows})
-        items = [_transaction(t, fans[t.fan_id], creator.currency) for t in rows]
+        fan_ids = {t.fan_id for t in rows}
+        fans = ledger.fan_names(session, fan_ids)
+        firsts = spend.first_subscriptions(session, fan_ids)
+        states = spend.statuses(session, [t.id for t in rows])
+        items = [_transaction(t, fans, creator.currency, firsts, states) for t in rows]
         return {
             "list": items,
             "hasMore": more,
+            "marker": marker,
             "nextMarker": rows[-1].id if rows and more else None,
         }
 
 
-def _transaction(row: Transaction, fan: Fan, currency: str) -> dict[str, Any]:
-    fee = row.amount_cents // 5
-    return {
-        "id": row.id,
-        "type": row.kind,
-        "amount": dollars(row.amount_cents),
-        "fee": dollars(fee),
-        "net": dollars(row.amount_cents - fee),
-        "currency": currency,
-        "createdAt": iso(row.created_at),
-        "description": f"{DESCRIPTIONS[row.kind]} @{fan.username}",
-        "status": "done",
-        "messageId": row.message_id,
-        "user": user_json(fan),
-    }
+def _transaction(
+    row: Transaction,
+    fans: dict[int, Any],
+    currency: str,
+    firsts: set[int],
+    states: dict[int, str],
+) -> dict[str, Any]:
+    renewal = row.kind == "subscription" and row.id not in firsts
+    return transaction_json(
+        row, fans[row.fan_id], currency, renewal=renewal, status=states.get(row.id)
+    )
 
 
 @router.get("/earnings/chart")
@@ -257,65 +169,100 @@ def earnings_chart(request: Request, days: int = 30) -> dict[str, Any]:
         }
 
 
-@router.get("/posts")
-def posts(request: Request, limit: int = 10, offset: int = 0) -> dict[str, Any]:
-    """Posts, latest first."""
+@router.get("/users/{user_id}/posts")
+def user_posts(
+    request: Request,
+    user_id: int,
+    limit: int = 10,
+    order: str = "publish_date_desc",
+    beforePublishTime: float | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    """The creator's published posts, latest first, before ``beforePublishTime`` (epoch s)."""
+    if order != "publish_date_desc":
+        raise invalid("invalid_order", "order is publish_date_desc.")
     with authenticated(request) as (session, creator):
-        rows = content.list_posts(session, creator, limit=limit, offset=offset)
+        if user_id != creator_user_id(creator):
+            raise not_found("user", user_id)
+        before = (
+            dt.datetime.fromtimestamp(beforePublishTime, dt.UTC)
+            if beforePublishTime is not None
+            else None
+        )
+        rows, more = content.published_posts(session, creator, limit=limit, before=before)
+        items = [post_json(p, creator) for p in rows]
+        return {
+            "list": items,
+            "hasMore": more,
+            "tailMarker": items[-1]["postedAtPrecise"] if items else None,
+        }
+
+
+@router.get("/messages/queue/stats")
+def mass_stats(request: Request, limit: int = 10, offset: int = 0) -> dict[str, Any]:
+    """Mass messages, newest first, with how many were sent, viewed and bought."""
+    with authenticated(request) as (session, creator):
+        rows, more = mass.list_mass(session, creator, limit=limit, offset=offset)
+        ids = [m.id for m in rows]
+        counts, taken_back = mass.stats(session, ids), mass.unsent(session, ids)
+        return {
+            "list": [
+                mass_json(m, stats=counts.get(m.id, {}), unsent=m.id in taken_back) for m in rows
+            ],
+            "hasMore": more,
+        }
+
+
+@router.get("/lists")
+def fan_lists(request: Request, limit: int = 10, offset: int = 0) -> dict[str, Any]:
+    """The fan lists (the built-in ones) with how many fans each holds."""
+    with authenticated(request) as (session, creator):
+        messaging.check_limit(limit)
+        counts = mass.list_counts(session, creator)
         items = [
-            {
-                "id": p.id,
-                "text": p.text,
-                "postedAt": iso(p.publish_at),
-                "media": [
-                    {"id": m, "src": f"/media/{m}"} for m in messaging.media_list(p.media_ids)
-                ],
-            }
-            for p in rows
+            {"id": key, "type": key, "name": name, "usersCount": counts[key], "canUpdate": False}
+            for key, (name, _status) in mass.FAN_LISTS.items()
         ]
-        return {"list": items, "hasMore": len(rows) == limit}
+        page = items[max(offset, 0) : max(offset, 0) + limit]
+        return {"list": page, "hasMore": max(offset, 0) + limit < len(items)}
 
 
-@router.post("/posts")
-def create_post(request: Request, body: PostBody) -> dict[str, Any]:
-    """Publish now, or schedule with ``scheduledDate``."""
-    post = create_post_v1(
-        request, PostIn(text=body.text, media_ids=body.mediaFiles, publish_at=body.scheduledDate)
-    )
-    return {"id": post["id"], "text": post["text"], "postedAt": post["publish_at"]}
+@router.get("/vault/lists")
+def vault_list_index(request: Request, limit: int = 10, offset: int = 0) -> dict[str, Any]:
+    """The vault lists with their media counts."""
+    with authenticated(request) as (session, creator):
+        rows, more = vault_lists.lists_page(session, creator, limit=limit, offset=offset)
+        return {
+            "list": [
+                {
+                    "id": row.id,
+                    "type": "custom",
+                    "name": row.name,
+                    "hasMedia": count > 0,
+                    "canUpdate": True,
+                    "canDelete": True,
+                    "medias": [],
+                    "mediasCount": count,
+                }
+                for row, count in rows
+            ],
+            "hasMore": more,
+        }
 
 
 @router.get("/vault/media")
-def vault(request: Request, limit: int = 24, offset: int = 0) -> dict[str, Any]:
-    """Vault media, newest first."""
+def vault_media(
+    request: Request,
+    limit: int = 24,
+    offset: int = 0,
+    list_id: int | None = Query(None, alias="list"),
+) -> dict[str, Any]:
+    """Vault media, newest first, of one vault list (``list``) or of the whole vault."""
     with authenticated(request) as (session, creator):
-        rows = content.list_vault(session, creator, limit=limit, offset=offset)
-        items = [
-            {
-                "id": v.id,
-                "type": "video" if v.content_type.startswith("video/") else "photo",
-                "name": v.filename,
-                "createdAt": iso(v.created_at),
-                "files": {"thumb": {"url": f"/media/{v.id}"}},
-            }
-            for v in rows
-        ]
-        return {"list": items, "hasMore": len(rows) == limit}
-
-
-@router.post("/vault/media")
-async def upload(request: Request, file: UploadFile = File(...)) -> dict[str, Any]:
-    """Upload to the vault (multipart field ``file``)."""
-    data = await file.read(content.MAX_UPLOAD_BYTES + 1)
-    with authenticated(request) as (session, creator):
-        item = content.add_vault_item(
-            session,
-            creator,
-            filename=file.filename or "upload",
-            content_type=file.content_type or "application/octet-stream",
-            data=data,
+        rows, more = vault_lists.media_page(
+            session, creator, list_id=list_id, limit=limit, offset=offset
         )
-        return {"id": item.id, "type": "photo", "name": item.filename}
+        in_lists = vault_lists.lists_of(session, [v.id for v in rows])
+        return {"list": [vault_item_json(v, in_lists.get(v.id, [])) for v in rows], "hasMore": more}
 
 
 def _links(request: Request, kind: str) -> dict[str, Any]:
@@ -335,7 +282,8 @@ def _links(request: Request, kind: str) -> dict[str, Any]:
                     "createdAt": iso(s.link.created_at),
                 }
                 for s in stats
-            ]
+            ],
+            "hasMore": False,
         }
 
 
@@ -349,25 +297,3 @@ def campaigns(request: Request) -> dict[str, Any]:
 def trials(request: Request) -> dict[str, Any]:
     """Free-trial links with their clicks, subscribers and revenue."""
     return _links(request, "trial")
-
-
-@router.post("/campaigns")
-def create_campaign(request: Request, body: LinkBody) -> dict[str, Any]:
-    """Create a tracking link."""
-    with authenticated(request) as (session, creator):
-        link = content.create_link(session, creator, name=body.campaignName or "", kind="tracking")
-        return {"id": link.id, "name": link.name}
-
-
-@router.post("/trials")
-def create_trial(request: Request, body: LinkBody) -> dict[str, Any]:
-    """Create a free-trial link of ``subscribeDays`` days."""
-    with authenticated(request) as (session, creator):
-        link = content.create_link(
-            session,
-            creator,
-            name=body.trialLinkName or "",
-            kind="trial",
-            trial_days=body.subscribeDays,
-        )
-        return {"id": link.id, "name": link.name}

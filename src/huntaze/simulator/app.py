@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from huntaze.simulator import admin, api, api2, pages
+from huntaze.simulator import admin, api, api2, api2_writes, pages
 from huntaze.simulator.auth import LoginRequiredError, SimulatorContext
 from huntaze.simulator.clock import BackgroundTicker
 from huntaze.simulator.db import SimulatorDatabase
@@ -64,7 +64,7 @@ def create_simulator_app(
     app.state.simulator = SimulatorContext(db=db, settings=settings)
     app.add_middleware(FaultMiddleware, db=db)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in (api.router, api2.router, admin.router, pages.router):
+    for router in (api.router, api2.router, api2_writes.router, admin.router, pages.router):
         app.include_router(router)
     app.add_exception_handler(SimulatorError, _simulator_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

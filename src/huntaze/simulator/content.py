@@ -71,6 +71,20 @@ def list_posts(session: Session, creator: Creator, *, limit: int, offset: int) -
     )
 
 
+def published_posts(
+    session: Session, creator: Creator, *, limit: int, before: dt.datetime | None
+) -> tuple[list[Post], bool]:
+    """Published posts, latest first, published before ``before``; and whether more follow."""
+    check_limit(limit)
+    query = select(Post).where(Post.creator_id == creator.id, Post.publish_at <= get_now(session))
+    if before is not None:
+        query = query.where(Post.publish_at < before)
+    rows = list(
+        session.scalars(query.order_by(Post.publish_at.desc(), Post.id.desc()).limit(limit + 1))
+    )
+    return rows[:limit], len(rows) > limit
+
+
 def add_vault_item(
     session: Session, creator: Creator, *, filename: str, content_type: str, data: bytes
 ) -> VaultItem:

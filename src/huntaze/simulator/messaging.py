@@ -203,16 +203,17 @@ def mark_read(session: Session, creator: Creator, fan_id: int) -> Fan:
 
 
 def list_chats(
-    session: Session, creator: Creator, *, limit: int, offset: int
+    session: Session, creator: Creator, *, limit: int, offset: int, unread_only: bool = False
 ) -> tuple[list[Fan], bool]:
     """Chats with unread messages first, then by latest message; and whether more follow."""
     check_limit(limit)
     if offset < 0:
         raise invalid("invalid_offset", "offset cannot be negative.")
+    query = select(Fan).where(Fan.creator_id == creator.id, Fan.last_message_id.is_not(None))
+    if unread_only:
+        query = query.where(Fan.unread_count > 0)
     rows = session.scalars(
-        select(Fan)
-        .where(Fan.creator_id == creator.id, Fan.last_message_id.is_not(None))
-        .order_by(
+        query.order_by(
             case((Fan.unread_count > 0, 0), else_=1),
             Fan.last_message_at.desc(),
             Fan.id.desc(),

@@ -228,3 +228,50 @@ class Fault(Base):
     remaining: Mapped[int | None] = mapped_column(Integer, nullable=True)
     checks: Mapped[int] = mapped_column(Integer, default=0)
     fired: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Chargeback(Base):
+    """A payment taken back (``undo``) or being returned (``pending_return``) (DESIGN.md §3).
+
+    A table of its own rather than a column of ``Transaction``, so that simulator databases made
+    before it still open (the simulator creates missing tables, it has no migrations).
+    """
+
+    __tablename__ = "sim_chargeback"
+
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("sim_transaction.id"), primary_key=True)
+    creator_id: Mapped[int] = mapped_column(ForeignKey("sim_creator.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class VaultList(Base):
+    """A named list of vault media (the web app's vault folders)."""
+
+    __tablename__ = "sim_vault_list"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    creator_id: Mapped[int] = mapped_column(ForeignKey("sim_creator.id"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class VaultListItem(Base):
+    """One vault item in one vault list."""
+
+    __tablename__ = "sim_vault_list_item"
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("sim_vault_list.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("sim_vault_item.id"), primary_key=True)
+
+
+class MassUnsend(Base):
+    """A mass message taken back: unopened copies were removed from the fans' chats."""
+
+    __tablename__ = "sim_mass_unsend"
+
+    mass_message_id: Mapped[int] = mapped_column(
+        ForeignKey("sim_mass_message.id"), primary_key=True
+    )
+    removed: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -40,6 +40,17 @@ NAV = (
     ("mass", "Mass message"),
     ("links", "Links"),
 )
+# The api2 skin lives at the routes of OnlyFans' web app (docs/onlyfans.md); the classic skin at
+# the short ones. Both routes work in both skins.
+API2_PATHS = {
+    "chats": "/my/chats",
+    "fans": "/my/collections/user-lists/subscribers/active",
+    "statements": "/my/statements/earnings",
+    "posts": "/my/posts",
+    "vault": "/my/vault",
+    "mass": "/my/chats/send",
+    "links": "/my/links",
+}
 
 
 def render(
@@ -51,7 +62,13 @@ def render(
     **data: Any,
 ) -> HTMLResponse:
     """A page in the account's skin (``api2`` renders its shell and lets the browser fetch)."""
-    data |= {"creator": creator, "page": page, "nav": NAV, "now": get_now(session)}
+    data |= {
+        "creator": creator,
+        "page": page,
+        "nav": NAV,
+        "api2_paths": API2_PATHS,
+        "now": get_now(session),
+    }
     name = "api2/app.html" if creator.skin == "api2" else f"classic/{page}.html"
     return templates.TemplateResponse(request, name, data, status_code=status_code)
 
@@ -130,7 +147,8 @@ def chats(request: Request, offset: int = 0) -> HTMLResponse:
         )
 
 
-@router.get("/my/chats/{fan_id}", response_class=HTMLResponse)
+@router.get("/my/chats/chat/{fan_id:int}", response_class=HTMLResponse)
+@router.get("/my/chats/{fan_id:int}", response_class=HTMLResponse)
 def chat(request: Request, fan_id: int, error: str = "") -> HTMLResponse:
     with page_account(request) as (session, creator):
         return _chat(request, session, creator, fan_id, error=error)
@@ -190,6 +208,7 @@ def send(
     return RedirectResponse(f"/my/chats/{fan_id}", status_code=303)
 
 
+@router.get("/my/collections/user-lists/subscribers/{status}", response_class=HTMLResponse)
 @router.get("/my/fans", response_class=HTMLResponse)
 def fans(
     request: Request, status: str = "active", offset: int = 0, order: str = "recent"
@@ -214,6 +233,7 @@ def fans(
         )
 
 
+@router.get("/my/statements/earnings", response_class=HTMLResponse)
 @router.get("/my/statements", response_class=HTMLResponse)
 def statements(request: Request, days: int = 30) -> HTMLResponse:
     with page_account(request) as (session, creator):
@@ -286,6 +306,7 @@ async def upload(request: Request, file: UploadFile) -> Response:
     return RedirectResponse("/my/vault", status_code=303)
 
 
+@router.get("/my/chats/send", response_class=HTMLResponse)
 @router.get("/my/mass", response_class=HTMLResponse)
 def mass_page(request: Request, sent: int = 0, error: str = "") -> HTMLResponse:
     with page_account(request) as (session, creator):

@@ -21,6 +21,12 @@ pytestmark = pytest.mark.browser
 USERNAMES = {"classic": "creator1", "api2": "creator2"}
 
 
+def vault_media_id(sim: Simulator, username: str) -> str:
+    token = sim.account(username)["api_token"]
+    vault = sim.http.get("/api/v1/vault", headers={"Authorization": f"Bearer {token}"}).json()
+    return str(vault["items"][0]["id"])
+
+
 def active_fan(sim: Simulator, username: str) -> str:
     items = sim.admin("GET", f"/accounts/{username}/fans")["items"]
     return str(next(f["id"] for f in items if f["status"] == "active"))
@@ -52,8 +58,16 @@ def test_sync_send_and_post(skin: str, simulator: Simulator, pool: BrowserPool) 
     before = dt.datetime.now(dt.UTC) - dt.timedelta(days=3650)
     text = f"Hello from the {skin} browser test"
     receipt = connector.send_message(OutgoingMessage(platform_fan_id=fan_id, text=text, nonce="n1"))
+    # The api2 skin, like the platform, refuses a price without media.
+    media = [vault_media_id(simulator, username)] if skin == "api2" else []
     ppv = connector.send_message(
-        OutgoingMessage(platform_fan_id=fan_id, text=f"{skin} PPV", nonce="n2", price_cents=1250)
+        OutgoingMessage(
+            platform_fan_id=fan_id,
+            text=f"{skin} PPV",
+            nonce="n2",
+            price_cents=1250,
+            media_ids=media,
+        )
     )
     new = connector.messages_since(first.next_cursor)
     assert [(m.platform_message_id, m.text, m.price_cents) for m in new.items] == [
@@ -67,10 +81,15 @@ def test_sync_send_and_post(skin: str, simulator: Simulator, pool: BrowserPool) 
     assert statements.items
     simulator.admin("POST", "/tick", json={"hours": 3})
     later = connector.earnings_since(statements.next_cursor)
+    # api2 statements, like the platform's, name the fan but not the message.
     assert any(
         e.kind == "ppv"
-        and e.platform_message_id == ppv.platform_message_id
         and e.amount_cents == 1250
+        and (
+            e.platform_fan_id == fan_id
+            if skin == "api2"
+            else e.platform_message_id == ppv.platform_message_id
+        )
         for e in later.items
     )
 

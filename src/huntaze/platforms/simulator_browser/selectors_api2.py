@@ -23,7 +23,7 @@ SKIN = Skin(
     ),
     chats_pager=Pager(".b-chats__more", appends=True),
     unread_token="m-unread",
-    chat_path="/my/chats/{fan_id}",
+    chat_path="/my/chats/chat/{fan_id}",
     messages=ListSpec(
         item=".b-chat__message",
         id_attr="data-id",
@@ -35,7 +35,7 @@ SKIN = Skin(
         },
     ),
     outbound_token="m-from-me",
-    unpaid_marker="not paid",
+    unpaid_marker="PPV",  # the page shows no purchase; statements do
     older_messages=".b-chat__older",
     composer=FormSelectors(
         text=".b-chat__text-field",
@@ -46,7 +46,7 @@ SKIN = Skin(
         media_open=".b-chat__btn-media",
         media_pick=".b-vault-picker__check[value='{id}']",
     ),
-    fans_path="/my/fans",
+    fans_path="/my/collections/user-lists/subscribers/active",
     fans_all_tab=".b-tabs__item[data-type=all]",
     fans_all_tab_loads="**/api2/v2/subscriptions/subscribers?*type=all*",
     fans=ListSpec(
@@ -62,13 +62,14 @@ SKIN = Skin(
     ),
     fans_pager=Pager(".b-users__more", appends=True),
     since_format="since %Y-%m-%d",
-    statements_path="/my/statements",
+    statements_path="/my/statements/earnings",
     transactions=ListSpec(
         item=".b-payouts__item",
         id_attr="data-id",
         fields={
             "kind": ":class",
             "message": "@data-message-id",
+            "fan": "@data-user-id",
             "amount": ".b-payouts__item__amount",
             "time": ".b-payouts__item__date",
         },
@@ -84,7 +85,7 @@ SKIN = Skin(
         media_pick=".b-vault-picker__check[value='{id}']",
     ),
     posts=ListSpec(item=".b-post", id_attr="data-id", fields={"text": ".b-post__text"}),
-    mass_path="/my/mass",
+    mass_path="/my/chats/send",
     mass_form=FormSelectors(
         text=".b-mass__text",
         price=".b-mass__price",
