@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     @property
     def resolved_data_dir(self) -> Path:
         """The data dir as an absolute path, created on first use."""
+    # Blob storage (storage/blobs.py): a local directory, or S3 / any S3-compatible server.
+    blob_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
         path = self.data_dir.expanduser().resolve()
         path.mkdir(parents=True, exist_ok=True)
         return path
