@@ -73,17 +73,52 @@ def test_file_lock_is_released_when_its_process_dies(tmp_path: Path) -> None:
             holder.kill()
 
 
+def _hold_redis_forever(url: str, prefix: str, ready: object) -> None:
+    import time
+
+    client = redis.Redis.from_url(url)
+    with RedisLocks(client, ttl_s=1, prefix=prefix).hold("account:9", timeout_s=5):
+        ready.set()  # type: ignore[attr-defined]
+        time.sleep(60)
+
+
 @pytest.mark.skipif(not REDIS_URL, reason="HUNTAZE_TEST_REDIS_URL not set")
-def test_redis_lock_expires_and_is_not_released_by_another_owner(tmp_path: Path) -> None:
+def test_redis_lock_is_kept_by_a_live_holder_and_lapses_when_it_is_killed(tmp_path: Path) -> None:
+    prefix = f"huntaze:test-lease:{tmp_path.name}:"
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    holder = context.Process(target=_hold_redis_forever, args=(REDIS_URL, prefix, ready))
+    holder.start()
     client = redis.Redis.from_url(REDIS_URL)
-    locks = RedisLocks(client, ttl_s=0.3, prefix=f"huntaze:test-ttl:{tmp_path.name}:")
+    locks = RedisLocks(client, ttl_s=1, prefix=prefix)
+    try:
+        assert ready.wait(30)
+        # Three TTLs later the live holder still has it: its heartbeat renews the lease.
+        with pytest.raises(LockTimeoutError), locks.hold("account:9", timeout_s=3):
+            pass
+        holder.kill()  # SIGKILL: no release, no more renewals
+        holder.join(10)
+        with locks.hold("account:9", timeout_s=2.5):  # free within one TTL
+            pass
+    finally:
+        if holder.is_alive():
+            holder.kill()
+        client.close()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="HUNTAZE_TEST_REDIS_URL not set")
+def test_redis_lock_is_not_released_by_a_former_owner(tmp_path: Path) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    prefix = f"huntaze:test-owner:{tmp_path.name}:"
+    locks = RedisLocks(client, ttl_s=0.3, prefix=prefix)
     try:
         first = locks.hold("k", timeout_s=0.1)
         first.__enter__()
-        second = locks.hold("k", timeout_s=2)  # waits for the first holder's TTL to run out
+        client.delete(prefix + "k")  # the first owner's lease lapsed (a long pause, say)
+        second = locks.hold("k", timeout_s=2)
         second.__enter__()
         first.__exit__(None, None, None)  # a late release must not free the new owner's lock
-        with pytest.raises(LockTimeoutError), locks.hold("k", timeout_s=0.1):
+        with pytest.raises(LockTimeoutError), locks.hold("k", timeout_s=0.5):
             pass
         second.__exit__(None, None, None)
         with locks.hold("k", timeout_s=0.1):

@@ -2,9 +2,11 @@
 
 The embedded default is a file lock (``fcntl.flock``) under the data dir: every process on the
 machine that shares the data dir sees it, and the kernel releases it when its holder dies, even
-by SIGKILL. At scale (``HUNTAZE_REDIS_URL`` set) the lock is a Redis key with a TTL, taken with
-``SET NX PX`` and released only by its owner (a compare-and-delete script), so a crashed
-worker's lock expires instead of blocking the account forever. Both give the same interface:
+by SIGKILL. At scale (``HUNTAZE_REDIS_URL`` set) the lock is a Redis key with a short TTL
+(``HUNTAZE_LOCK_TTL_S``, 10 s), taken with ``SET NX PX``, renewed by a heartbeat thread of its
+holder (:mod:`huntaze.core.heartbeat`) and released only by its owner (compare-and-delete), so a
+live holder keeps it as long as it needs and a killed holder's lock lapses within the TTL.
+Both give the same interface:
 
     with locks.hold("platform_account:<id>", timeout_s=30):
         ...
@@ -27,12 +29,19 @@ from typing import Protocol
 import redis
 
 from huntaze.config import Settings, get_settings
+from huntaze.core.heartbeat import Heartbeat
 from huntaze.core.security import new_token
 
 _POLL_S = 0.05
 _RELEASE_SCRIPT = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1])
+end
+return 0
+"""
+_RENEW_SCRIPT = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
 end
 return 0
 """
@@ -96,7 +105,8 @@ class FileLocks:
 
 
 class RedisLocks:
-    """Locks as Redis keys with a TTL; only the holder's token can release one."""
+    """Locks as Redis keys with a short TTL that the holder's heartbeat renews; only the holder's
+    token can release one."""
 
     def __init__(
         self, client: redis.Redis[bytes], *, ttl_s: float, prefix: str = "huntaze:lock:"
@@ -105,6 +115,7 @@ class RedisLocks:
         self.ttl_ms = int(ttl_s * 1000)
         self.prefix = prefix
         self._release = client.register_script(_RELEASE_SCRIPT)
+        self._renew = client.register_script(_RENEW_SCRIPT)
 
     @contextmanager
     def hold(self, key: str, *, timeout_s: float) -> Iterator[None]:
@@ -116,8 +127,13 @@ class RedisLocks:
             if time.monotonic() >= deadline:
                 raise LockTimeoutError(f"lock {key!r} is busy")
             time.sleep(_POLL_S)
+
+        def renew() -> bool:
+            return bool(self._renew(keys=[name], args=[token, self.ttl_ms]))
+
         try:
-            yield
+            with Heartbeat(renew, interval_s=self.ttl_ms / 3000, name=f"lock {key}"):
+                yield
         finally:
             self._release(keys=[name], args=[token])
 
