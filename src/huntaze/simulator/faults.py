@@ -20,8 +20,9 @@ before it clears itself. What a client sees, mode by mode:
     request that triggers it already runs logged out: pages redirect to ``/login?expired=1``,
     ``/api2`` and ``/api/v1`` with a cookie answer ``401 {"error": {"code": "session_expired"}}``.
     API tokens keep working. The fault clears itself once it has fired.
-``lost_response``
-    Applies to successful writes (POST, PUT, PATCH, DELETE answered 2xx/3xx). The write is
+``lost_response`` (``rate`` 0..1, default 1)
+    Applies to that share of successful writes (POST, PUT, PATCH, DELETE answered 2xx/3xx;
+    drawn from the seed like ``error_rate``). The write is
     committed, then the server sends a ``200`` status line with ``Content-Length: 1024`` and
     closes the connection without a body. httpx raises ``httpx.RemoteProtocolError``; ``fetch()``
     rejects with a ``TypeError``; a form post shows the browser's network-error page. uvicorn
@@ -73,6 +74,8 @@ def validate_params(mode: str, params: dict[str, Any]) -> dict[str, Any]:
         clean["status"] = int(_number(params, "status", 503, 500, 599))
     elif mode == "session_expiry":
         clean["after_requests"] = int(_number(params, "after_requests", 0, 0, 1_000_000))
+    elif mode == "lost_response":
+        clean["rate"] = _number(params, "rate", 1, 0, 1)
     return clean
 
 
@@ -209,7 +212,9 @@ class FaultMiddleware:
                         revoke_sessions(session, creator_id)
                         session.delete(fault)
                 elif fault.mode == "lost_response" and request.method in WRITE_METHODS:
-                    lose = fault.id
+                    rng = stream(get_seed(session), "fault", fault.id, fault.checks)
+                    if rng.random() < float(params.get("rate", 1)):
+                        lose = fault.id
             return Decision(delay_ms=delay, lose_response_of=lose)
 
 
