@@ -98,7 +98,6 @@ def invite(
             auth.actor,
             email=data.email,
             role=Role(data.role),
-            base_url=str(request.base_url),
         )
     except AppError as exc:
         return _team_page(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from huntaze.accounts.api_keys import api_key_service
 from huntaze.accounts.audit import audit
@@ -116,12 +116,10 @@ def list_invitations(actor: ApiActor, session: DbSession) -> list[InvitationOut]
 
 @router.post("/invitations", response_model=InvitationCreated, status_code=201)
 def create_invitation(
-    request: Request, body: InvitationCreate, actor: ApiActor, session: DbSession
+    body: InvitationCreate, actor: ApiActor, session: DbSession
 ) -> InvitationCreated:
-    """Invite someone by e-mail; the accept link is returned once."""
-    made = accounts.invite(
-        session, actor, email=body.email, role=Role(body.role), base_url=str(request.base_url)
-    )
+    """Invite someone by e-mail; the accept link (on the configured base URL) is returned once."""
+    made = accounts.invite(session, actor, email=body.email, role=Role(body.role))
     return InvitationCreated(
         **_invitation_out(made.invitation).model_dump(), accept_url=made.accept_url
     )

@@ -159,10 +159,12 @@ class AccountService:
         if memberships.count_owners(session, org) <= 1:
             raise ConflictError("An organization must keep at least one owner.")
 
-    def invite(
-        self, session: Session, actor: Actor, *, email: str, role: Role, base_url: str | None = None
-    ) -> NewInvitation:
-        """Invite an e-mail address with a role; the accept link (on ``base_url``) is shown once."""
+    def invite(self, session: Session, actor: Actor, *, email: str, role: Role) -> NewInvitation:
+        """Invite an e-mail address with a role; the accept link is shown once.
+
+        The link is built on the configured public address (``HUNTAZE_BASE_URL``), never on the
+        request's Host header, which whoever sends the request chooses.
+        """
         actor.require(Permission.MEMBERS_MANAGE)
         if not can_grant(actor.role, role):
             raise PermissionDeniedError("You cannot invite someone with a role above your own.")
@@ -189,7 +191,7 @@ class AccountService:
             target_id=invitation.id,
             after={"email": email, "role": role.value},
         )
-        accept_url = f"{(base_url or get_settings().base_url).rstrip('/')}/invite/{token}"
+        accept_url = f"{get_settings().base_url.rstrip('/')}/invite/{token}"
         return NewInvitation(invitation=invitation, accept_url=accept_url)
 
     def invitations(self, session: Session, actor: Actor) -> Sequence[Invitation]:
