@@ -1,4 +1,10 @@
-"""API keys: shown once, stored hashed, acting with a role no higher than their creator's."""
+"""API keys: shown once, stored hashed, acting with a role no higher than their creator's.
+
+A key lives only as long as its creator's standing: removing the creator from the organization
+revokes their keys, demoting them revokes the keys whose role is now above theirs (revoked
+rather than capped, so an integration fails loudly instead of quietly losing rights), and every
+use checks again that the creator is an active member with at least the key's role.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit
 from huntaze.accounts.models import ApiKey
 from huntaze.accounts.permissions import Permission, Role, can_grant
-from huntaze.accounts.repository import api_keys
+from huntaze.accounts.repository import api_keys, memberships
 from huntaze.core.db import utcnow
 from huntaze.core.errors import AuthenticationRequiredError, ConflictError, PermissionDeniedError
 from huntaze.core.security import hash_token, new_token
@@ -45,7 +51,7 @@ class ApiKeyService:
             role=role.value,
             display_prefix=token[:10],
             token_hash=hash_token(token),
-            created_by_id=actor.user_id,
+            created_by_id=self._person_behind(session, actor),
         )
         session.add(key)
         session.flush()
@@ -82,11 +88,41 @@ class ApiKeyService:
         )
         return key
 
+    def revoke_keys_of(
+        self, session: Session, actor: Actor, *, user_id: str, above: Role | None, reason: str
+    ) -> Sequence[ApiKey]:
+        """Revoke the live keys a person made in the actor's organization: all of them, or
+        only those whose role is above ``above`` (the person's new role)."""
+        revoked = [
+            key
+            for key in api_keys.live_created_by(session, actor.org, user_id)
+            if above is None or not can_grant(above, Role(key.role))
+        ]
+        now = utcnow()
+        for key in revoked:
+            key.revoked_at = now
+            audit.record(
+                session,
+                actor,
+                action="api_key.revoke",
+                target_type="api_key",
+                target_id=key.id,
+                before={"revoked": False, "role": key.role},
+                after={"revoked": True, "reason": reason},
+            )
+        return revoked
+
     def authenticate(self, session: Session, token: str) -> Actor:
-        """The actor behind a bearer token; 401 when unknown or revoked."""
+        """The actor behind a bearer token; 401 when unknown, revoked, or when its creator is no
+        longer an active member with at least the key's role."""
         key = api_keys.by_token_hash(session, hash_token(token)) if token else None
         if key is None or key.revoked_at is not None:
             raise AuthenticationRequiredError("Unknown or revoked API key.")
+        if not self._creator_still_allows(session, key):
+            raise AuthenticationRequiredError(
+                "This API key no longer works: the person who made it has left the "
+                "organization or lost the role it needs."
+            )
         now = utcnow()
         if key.last_used_at is None or (now - key.last_used_at).total_seconds() > (
             LAST_USED_RESOLUTION_S
@@ -98,6 +134,21 @@ class ApiKeyService:
             label=f"API key {key.name} ({key.display_prefix}…)",
             api_key_id=key.id,
         )
+
+    def _person_behind(self, session: Session, actor: Actor) -> str | None:
+        """The person a new key answers to: the actor, or the creator of the key acting."""
+        if actor.user_id is not None or actor.api_key_id is None:
+            return actor.user_id
+        acting_key = api_keys.get(session, actor.org, actor.api_key_id)
+        return acting_key.created_by_id
+
+    def _creator_still_allows(self, session: Session, key: ApiKey) -> bool:
+        if key.created_by_id is None:
+            return False
+        role = memberships.active_role_of(
+            session, trusted_org_id(key.organization_id), key.created_by_id
+        )
+        return role is not None and can_grant(Role(role), Role(key.role))
 
 
 api_key_service = ApiKeyService()

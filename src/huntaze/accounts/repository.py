@@ -75,6 +75,16 @@ class MembershipRepository(TenantRepository[Membership]):
         )
         return session.scalars(stmt).one_or_none()
 
+    def active_role_of(self, session: Session, org: OrgId, user_id: str) -> str | None:
+        """The role of an active user in ``org``; None when not a member or inactive."""
+        stmt = (
+            self.scoped(org)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.user_id == user_id, User.is_active.is_(True))
+        )
+        membership = session.scalars(stmt).one_or_none()
+        return membership.role if membership is not None else None
+
     def count_owners(self, session: Session, org: OrgId) -> int:
         """How many owners ``org`` has (it must keep at least one)."""
         stmt = self.scoped(org).where(Membership.role == "owner")
@@ -120,6 +130,15 @@ class ApiKeyRepository(TenantRepository[ApiKey]):
     def by_token_hash(self, session: Session, token_hash: str) -> ApiKey | None:
         """The key whose token hashes to ``token_hash``."""
         return session.scalars(select(ApiKey).where(ApiKey.token_hash == token_hash)).first()
+
+    def live_created_by(self, session: Session, org: OrgId, user_id: str) -> Sequence[ApiKey]:
+        """The keys of ``org`` made by one person that are not revoked."""
+        stmt = (
+            self.scoped(org)
+            .where(ApiKey.created_by_id == user_id, ApiKey.revoked_at.is_(None))
+            .order_by(ApiKey.created_at, ApiKey.id)
+        )
+        return session.scalars(stmt).all()
 
 
 class AuditLogRepository(TenantRepository[AuditLog]):

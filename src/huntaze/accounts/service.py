@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
+from huntaze.accounts.api_keys import api_key_service
 from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.models import Invitation, Membership, Organization, User
 from huntaze.accounts.permissions import Permission, Role, can_grant
@@ -135,6 +136,9 @@ class AccountService:
             before=before,
             after={"role": role.value},
         )
+        api_key_service.revoke_keys_of(
+            session, actor, user_id=member.user_id, above=role, reason="creator_demoted"
+        )
         return member
 
     def remove_member(self, session: Session, actor: Actor, *, membership_id: str) -> None:
@@ -152,6 +156,9 @@ class AccountService:
             target_type="membership",
             target_id=member.id,
             before={"email": member.user.email, "role": member.role},
+        )
+        api_key_service.revoke_keys_of(
+            session, actor, user_id=member.user_id, above=None, reason="creator_removed"
         )
         session.delete(member)
 
