@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tests.factories import log_in, make_creator, make_member, make_org, make_user
 
 from huntaze.accounts.permissions import Role
-from huntaze.core.templating import TEMPLATE_DIR
+from huntaze.web.templating import TEMPLATE_DIR
 
 PAYLOAD = "'+alert(3)+'\"><img src=x onerror=alert(4)><script>alert(5)</script>"
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)

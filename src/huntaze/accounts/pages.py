@@ -19,12 +19,12 @@ from huntaze.accounts.sessions import login
 from huntaze.config import get_settings
 from huntaze.core.errors import AppError, InvalidInputError
 from huntaze.core.http import DbSession
-from huntaze.core.templating import register_nav, render
+from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
-register_nav("Team", "/team", Permission.MEMBERS_READ.value, order=90)
-register_nav("API keys", "/settings/api-keys", Permission.API_KEYS_MANAGE.value, order=95)
-register_nav("Audit log", "/audit", Permission.AUDIT_READ.value, order=98)
+register_nav("Team", "/team", Permission.MEMBERS_READ, order=90)
+register_nav("API keys", "/settings/api-keys", Permission.API_KEYS_MANAGE, order=95)
+register_nav("Audit log", "/audit", Permission.AUDIT_READ, order=98)
 
 ROLES_HIGH_TO_LOW = sorted(Role, key=lambda r: -ROLE_RANK[r])
 

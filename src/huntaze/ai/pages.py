@@ -20,10 +20,10 @@ from huntaze.ai.service import ai, parse_month
 from huntaze.ai.sql_usage import month_bounds
 from huntaze.core.errors import InvalidInputError, field_error
 from huntaze.core.http import DbSession
-from huntaze.core.templating import register_nav, render
+from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
-register_nav("AI", "/ai", Permission.CREATORS_READ.value, order=70)
+register_nav("AI", "/ai", Permission.CREATORS_READ, order=70)
 
 Form = dict[str, str]
 

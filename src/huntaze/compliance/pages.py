@@ -16,11 +16,11 @@ from huntaze.compliance.schemas import MAX_MESSAGE_CHARS
 from huntaze.compliance.service import compliance
 from huntaze.core.errors import InvalidInputError
 from huntaze.core.http import DbSession
-from huntaze.core.templating import register_nav, render
 from huntaze.creators.service import creators
+from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
-register_nav("Compliance", "/compliance", Permission.CREATORS_READ.value, order=80)
+register_nav("Compliance", "/compliance", Permission.CREATORS_READ, order=80)
 
 
 def _page(

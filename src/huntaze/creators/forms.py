@@ -1,18 +1,21 @@
 """Turning the persona form of the creators pages into validated schemas.
 
 People type prices in currency units ("12.50") and lists as comma-separated text; the API takes
-cents and JSON lists. Errors name the form field so the page can show them beside it.
+cents and JSON lists. Prices are read by the shared ``PriceText`` field type; errors name the form
+field so the page can show them beside it (``huntaze.web.forms``).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
-from starlette.datastructures import FormData
+from pydantic import BaseModel, ConfigDict
 
+from huntaze.core.fields import PriceText
+from huntaze.creators.models import Creator
 from huntaze.creators.schemas import CreatorCreate
+from huntaze.web.forms import GENERAL, parse_form
 
 FORM_FIELDS = (
     "display_name",
@@ -26,41 +29,47 @@ FORM_FIELDS = (
     "price_max",
     "currency",
 )
-_API_TO_FORM = {"price_min_cents": "price_min", "price_max_cents": "price_max"}
+# The persona's one rule across fields (price range) is shown beside the highest price.
+_API_TO_FORM = {
+    "price_min_cents": "price_min",
+    "price_max_cents": "price_max",
+    GENERAL: "price_max",
+}
+EMPTY_FORM = {
+    "display_name": "",
+    "timezone": "UTC",
+    "tone": "",
+    "topics": "",
+    "boundaries": "",
+    "emoji_use": "light",
+    "languages": "en",
+    "price_min": "5.00",
+    "price_max": "50.00",
+    "currency": "USD",
+}
 
 
-class PersonaFormError(Exception):
-    """The form has errors; ``errors`` maps form field names to messages."""
+class _PersonaPrices(BaseModel):
+    """The two typed prices of the form, in cents (blank: the default)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("invalid form")
-        self.errors = errors
+    model_config = ConfigDict(extra="ignore")
+
+    price_min: PriceText | None = None
+    price_max: PriceText | None = None
 
 
-def form_values(form: FormData) -> dict[str, str]:
+def form_values(values: Mapping[str, str]) -> dict[str, str]:
     """The persona form's fields as plain strings (for redisplay)."""
-    return {name: str(form.get(name, "") or "") for name in FORM_FIELDS}
+    return {name: values.get(name, "") for name in FORM_FIELDS}
 
 
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _cents(text: str, field: str, errors: dict[str, str]) -> int | None:
-    try:
-        amount = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        errors[field] = "enter an amount such as 12.50"
-        return None
-    if not amount.is_finite() or amount < 0 or amount > 100_000:
-        errors[field] = "enter an amount between 0 and 100000"
-        return None
-    return int((amount * 100).to_integral_value())
-
-
-def creator_from_form(values: dict[str, str]) -> CreatorCreate:
-    """A validated ``CreatorCreate`` from the form; :class:`PersonaFormError` otherwise."""
-    errors: dict[str, str] = {}
+def creator_from_form(values: Mapping[str, str]) -> CreatorCreate:
+    """A validated ``CreatorCreate`` from the form; ``InvalidInputError`` naming form fields."""
+    prices = parse_form(_PersonaPrices, values)
     data: dict[str, Any] = {
         "display_name": values["display_name"],
         "timezone": values["timezone"] or "UTC",
@@ -70,21 +79,13 @@ def creator_from_form(values: dict[str, str]) -> CreatorCreate:
         "emoji_use": values["emoji_use"] or "light",
         "languages": _split(values["languages"]) or ["en"],
         "currency": (values["currency"] or "USD").upper(),
-        "price_min_cents": _cents(values["price_min"] or "5", "price_min", errors),
-        "price_max_cents": _cents(values["price_max"] or "50", "price_max", errors),
+        "price_min_cents": 500 if prices.price_min is None else prices.price_min,
+        "price_max_cents": 5000 if prices.price_max is None else prices.price_max,
     }
-    if errors:
-        raise PersonaFormError(errors)
-    try:
-        return CreatorCreate.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "price_max_cents"
-            errors[_API_TO_FORM.get(field, field)] = err["msg"].removeprefix("Value error, ")
-        raise PersonaFormError(errors) from None
+    return parse_form(CreatorCreate, data, renames=_API_TO_FORM)
 
 
-def form_from_creator(creator: Any) -> dict[str, str]:
+def form_from_creator(creator: Creator) -> dict[str, str]:
     """The persona form pre-filled from a creator."""
     return {
         "display_name": creator.display_name,

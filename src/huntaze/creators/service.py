@@ -110,6 +110,11 @@ class CreatorService:
         )
         session.delete(creator)
 
+    def get_account(self, session: Session, actor: Actor, account_id: str) -> PlatformAccount:
+        """One platform account; 404 if it is not the organization's."""
+        actor.require(Permission.CREATORS_READ)
+        return platform_accounts_repo.get(session, actor.org, account_id)
+
     def accounts(
         self, session: Session, actor: Actor, creator_id: str
     ) -> Sequence[PlatformAccount]:

@@ -55,6 +55,29 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 TERMINAL = frozenset(state for state, nexts in TRANSITIONS.items() if not nexts)
 
 
+class PersonAction(StrEnum):
+    """What a person can do to a message from the outbox page or the API."""
+
+    APPROVE = "approve"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
+ACTION_TARGETS: dict[PersonAction, State] = {
+    PersonAction.APPROVE: State.APPROVED,
+    PersonAction.SEND: State.QUEUED,
+    PersonAction.CANCEL: State.CANCELLED,
+}
+"""The state each action moves a message to; the moves themselves are :data:`TRANSITIONS`."""
+
+
+def actions_from(current: State | str) -> frozenset[PersonAction]:
+    """The actions the state machine allows on a message in ``current``."""
+    return frozenset(
+        action for action, target in ACTION_TARGETS.items() if can_move(current, target)
+    )
+
+
 def can_move(current: State | str, target: State | str) -> bool:
     """Whether the state machine allows ``current → target``."""
     return State(target) in TRANSITIONS[State(current)]

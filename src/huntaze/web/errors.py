@@ -22,7 +22,7 @@ from huntaze.core.errors import (
     problem_body,
 )
 from huntaze.core.observability import get_logger, request_id_var
-from huntaze.core.templating import render
+from huntaze.web.templating import render
 
 PROBLEM_JSON = "application/problem+json"
 log = get_logger("huntaze.errors")

@@ -16,8 +16,8 @@ from huntaze.core.errors import AppError, PermissionDeniedError
 from huntaze.core.http import DbSession, client_address
 from huntaze.core.ratelimit import RateLimiter
 from huntaze.core.security import constant_time_equal, new_token
-from huntaze.core.templating import register_nav, render
 from huntaze.creators.service import creators
+from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "huntaze_login_csrf"
