@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def uses_https(self) -> bool:
+        """Whether people reach Huntaze over TLS (the base URL says so): cookies become Secure."""
+        return self.base_url.lower().startswith("https://")
+
+    @property
     def resolved_data_dir(self) -> Path:
         """The data dir as an absolute path, created on first use."""
     # Blob storage (storage/blobs.py): a local directory, or S3 / any S3-compatible server.

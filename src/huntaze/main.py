@@ -37,6 +37,7 @@ from huntaze.creators import routes as creator_routes
 from huntaze.outbox import pages as outbox_pages
 from huntaze.outbox import routes as outbox_routes
 from huntaze.web import errors, home
+from huntaze.web.security_headers import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -116,6 +117,7 @@ def create_app(
 
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)
     errors.install_error_handlers(app)
 
     app.include_router(_api_router())

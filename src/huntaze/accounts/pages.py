@@ -11,12 +11,12 @@ from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.api_keys import api_key_service
 from huntaze.accounts.audit import audit
-from huntaze.accounts.auth import SESSION_COOKIE, PageUser
+from huntaze.accounts.auth import PageUser
 from huntaze.accounts.permissions import ROLE_RANK, Permission, Role, can_grant
 from huntaze.accounts.schemas import ApiKeyCreate, InvitationCreate
 from huntaze.accounts.service import accounts
+from huntaze.accounts.session_cookie import set_session_cookie
 from huntaze.accounts.sessions import login
-from huntaze.config import get_settings
 from huntaze.core.errors import AppError, InvalidInputError
 from huntaze.core.http import DbSession
 from huntaze.web.templating import register_nav, render
@@ -249,12 +249,5 @@ def accept_invitation(
         session, login_session=started.login_session, organization_id=membership.organization_id
     )
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.cookie_value,
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().base_url.startswith("https://"),
-        max_age=get_settings().session_max_age_s,
-    )
+    set_session_cookie(request, response, started.cookie_value)
     return response

@@ -22,6 +22,7 @@ from huntaze.core.errors import (
     problem_body,
 )
 from huntaze.core.observability import get_logger, request_id_var
+from huntaze.web.security_headers import security_headers
 from huntaze.web.templating import render
 
 PROBLEM_JSON = "application/problem+json"
@@ -157,6 +158,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled_error", path=request.url.path, exc_info=exc)
+    # Sent from outside the middleware stack, so the security headers are added here.
+    https = request.app.state.settings.uses_https
     return _problem(
         request,
         status=500,
@@ -164,6 +167,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
         detail="An unexpected error happened and has been logged. Nothing was saved; "
         "please try again, and quote the request id if it keeps happening.",
         type_slug="internal-error",
+        headers=security_headers(https=https),
     )
 
 

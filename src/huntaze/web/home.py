@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from huntaze.accounts.auth import SESSION_COOKIE, PageUser, optional_page_auth
+from huntaze.accounts.auth import PageUser, optional_page_auth
 from huntaze.accounts.service import accounts
+from huntaze.accounts.session_cookie import clear_session_cookie, set_session_cookie
 from huntaze.accounts.sessions import login
 from huntaze.config import get_settings
 from huntaze.core.errors import AppError, PermissionDeniedError
@@ -34,10 +35,6 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _secure_cookies() -> bool:
-    return get_settings().base_url.startswith("https://")
-
-
 def _login_page(
     request: Request, *, next_url: str, error: str | None = None, email: str = "", status: int = 200
 ) -> Response:
@@ -53,7 +50,7 @@ def _login_page(
         token,
         httponly=True,
         samesite="lax",
-        secure=_secure_cookies(),
+        secure=request.app.state.settings.uses_https,
         max_age=3600,
     )
     return response
@@ -104,24 +101,17 @@ def login_submit(
             status=exc.status_code,
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.cookie_value,
-        httponly=True,
-        samesite="lax",
-        secure=_secure_cookies(),
-        max_age=get_settings().session_max_age_s,
-    )
+    set_session_cookie(request, response, started.cookie_value)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
 
 @router.post("/logout")
-def logout(auth: PageUser) -> Response:
+def logout(request: Request, auth: PageUser) -> Response:
     """End the session and go back to the login page."""
     login.end(auth.login_session)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    clear_session_cookie(request, response)
     return response
 
 
