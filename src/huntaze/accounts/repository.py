@@ -18,7 +18,7 @@ from huntaze.accounts.models import (
     User,
 )
 from huntaze.core.repository import TenantRepository
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, membership_filter
 
 
 class UserRepository:
@@ -71,7 +71,7 @@ class MembershipRepository(TenantRepository[Membership]):
     def of_user_in(self, session: Session, user_id: str, organization_id: str) -> Membership | None:
         """The user's membership in one organization, if any."""
         stmt = select(Membership).where(
-            Membership.user_id == user_id, Membership.organization_id == organization_id
+            Membership.user_id == user_id, membership_filter(Membership, organization_id)
         )
         return session.scalars(stmt).one_or_none()
 

@@ -27,7 +27,7 @@ from huntaze.core.errors import (
     field_error,
 )
 from huntaze.core.security import hash_password, hash_token, new_token, verify_password
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, trusted_org_id
 
 INVITATION_TTL = dt.timedelta(days=7)
 MIN_PASSWORD_LENGTH = 10
@@ -272,7 +272,7 @@ class AccountService:
         invitation.accepted_at = utcnow()
         session.flush()
         joiner = Actor(
-            org=OrgId(invitation.organization_id),
+            org=trusted_org_id(invitation.organization_id),
             role=Role(invitation.role),
             label=f"{user.name} <{user.email}>",
             user_id=user.id,

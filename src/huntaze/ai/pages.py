@@ -115,7 +115,6 @@ def _save(
     try:
         ai.save_settings(session, auth.actor, data)
     except InvalidInputError as exc:
-        session.rollback()
         return _settings_page(request, auth, session, error=exc, status=422)
     return RedirectResponse(f"/ai/settings?saved={saved}", status_code=303)
 

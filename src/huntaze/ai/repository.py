@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from huntaze.ai.records import AIOrganizationSettings, AIUsage
 from huntaze.ai.sql_usage import month_bounds
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, in_organization
 
 
 def settings_row(session: Session, org: OrgId) -> AIOrganizationSettings | None:
     """The organization's stored AI settings, if it ever saved any."""
-    stmt = select(AIOrganizationSettings).where(AIOrganizationSettings.organization_id == org)
+    stmt = in_organization(select(AIOrganizationSettings), org, AIOrganizationSettings)
     return session.scalars(stmt).one_or_none()
 
 
@@ -25,7 +25,7 @@ def _count(outcome: str) -> ColumnElement[int]:
 def usage_groups(session: Session, org: OrgId, month: str) -> list[dict[str, Any]]:
     """One row per (task, provider, model, creator) of the month, with sums: a single query."""
     start, end = month_bounds(month)
-    stmt = (
+    stmt = in_organization(
         select(
             AIUsage.task,
             AIUsage.provider,
@@ -40,11 +40,9 @@ def usage_groups(session: Session, org: OrgId, month: str) -> list[dict[str, Any
             _count("rejected_by_gate").label("rejections"),
             _count("error").label("errors"),
         )
-        .where(
-            AIUsage.organization_id == org,
-            AIUsage.created_at >= start,
-            AIUsage.created_at < end,
-        )
-        .group_by(AIUsage.task, AIUsage.provider, AIUsage.model, AIUsage.creator_id)
+        .where(AIUsage.created_at >= start, AIUsage.created_at < end)
+        .group_by(AIUsage.task, AIUsage.provider, AIUsage.model, AIUsage.creator_id),
+        org,
+        AIUsage,
     )
     return [dict(row) for row in session.execute(stmt).mappings()]

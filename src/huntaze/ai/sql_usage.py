@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from huntaze.ai.records import AIUsage
 from huntaze.ai.usage import UsageEntry, month_of
 from huntaze.core.db import get_database
+from huntaze.core.tenancy import OrgId, in_organization, trusted_org_id
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +40,12 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     return start, following
 
 
-def spent_query(organization_id: str, month: str, task: str | None) -> Select[Any]:
+def spent_query(org: OrgId, month: str, task: str | None) -> Select[Any]:
     """One SUM over the (organization_id, created_at) index, optionally for one task."""
     start, end = month_bounds(month)
-    stmt = select(func.coalesce(func.sum(AIUsage.cost_micro_usd), 0)).where(
-        AIUsage.organization_id == organization_id,
-        AIUsage.created_at >= start,
-        AIUsage.created_at < end,
+    spent = select(func.coalesce(func.sum(AIUsage.cost_micro_usd), 0))
+    stmt = in_organization(spent, org, AIUsage).where(
+        AIUsage.created_at >= start, AIUsage.created_at < end
     )
     if task is not None:
         stmt = stmt.where(AIUsage.task == task)
@@ -95,7 +95,8 @@ class SqlUsageRecorder:
 
     def spent_micro_usd(self, *, organization_id: str, month: str, task: str | None = None) -> int:
         """What the organization's calls of ``month`` cost, optionally for one task."""
-        stmt = spent_query(organization_id, month, task)
+        # The router asks for the organization of the actor it serves.
+        stmt = spent_query(trusted_org_id(organization_id), month, task)
         caller = _caller.get()
         if caller is None:
             with get_database().session_scope() as session:

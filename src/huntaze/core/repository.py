@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from huntaze.core.db import Base
 from huntaze.core.errors import NotFoundError
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, in_organization
 
 ModelT = TypeVar("ModelT", bound=Base)
 
@@ -27,7 +27,7 @@ class TenantRepository(Generic[ModelT]):
 
     def scoped(self, org: OrgId) -> Select[ModelT]:
         """A SELECT of this model limited to one organization."""
-        return select(self.model).where(self.model.organization_id == org)
+        return in_organization(select(self.model), org, self.model)
 
     def find(self, session: Session, org: OrgId, object_id: str) -> ModelT | None:
         """The object with ``object_id`` in ``org``, or None."""
@@ -57,5 +57,5 @@ class TenantRepository(Generic[ModelT]):
 
     def count(self, session: Session, org: OrgId) -> int:
         """How many of this organization's objects exist."""
-        stmt = select(func.count()).select_from(self.model).where(self.model.organization_id == org)
+        stmt = in_organization(select(func.count()).select_from(self.model), org, self.model)
         return int(session.scalar(stmt) or 0)

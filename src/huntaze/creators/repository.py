@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huntaze.core.repository import TenantRepository
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, tenant_filter
 from huntaze.creators.models import Creator, PlatformAccount
 
 
@@ -58,7 +58,7 @@ class PlatformAccountRepository(TenantRepository[PlatformAccount]):
         stmt = (
             select(PlatformAccount, Creator.display_name)
             .join(Creator, Creator.id == PlatformAccount.creator_id)
-            .where(PlatformAccount.organization_id == org)
+            .where(tenant_filter(PlatformAccount, org))
             .order_by(Creator.display_name, PlatformAccount.platform, PlatformAccount.handle)
         )
         return [(account, name) for account, name in session.execute(stmt).all()]
@@ -67,8 +67,7 @@ class PlatformAccountRepository(TenantRepository[PlatformAccount]):
         self, session: Session, org: OrgId, platform: str, handle: str
     ) -> PlatformAccount | None:
         """The organization's account with this handle on this platform."""
-        stmt = select(PlatformAccount).where(
-            PlatformAccount.organization_id == org,
+        stmt = self.scoped(org).where(
             PlatformAccount.platform == platform,
             PlatformAccount.handle == handle,
         )

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from huntaze.core.repository import TenantRepository
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.outbox.models import OutboundMessage, OutboxCircuit
 from huntaze.outbox.schemas import OutboundFilter
 from huntaze.outbox.states import State, check_move
@@ -59,11 +59,8 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
 
     def count_by_state(self, session: Session, org: OrgId) -> dict[str, int]:
         """How many of the organization's messages are in each state (one query)."""
-        stmt = (
-            select(OutboundMessage.state, func.count())
-            .where(OutboundMessage.organization_id == org)
-            .group_by(OutboundMessage.state)
-        )
+        counts = select(OutboundMessage.state, func.count()).group_by(OutboundMessage.state)
+        stmt = in_organization(counts, org, OutboundMessage)
         return {str(state): int(count) for state, count in session.execute(stmt).all()}
 
     def by_id(self, session: Session, message_id: str) -> OutboundMessage | None:

@@ -33,7 +33,7 @@ from huntaze.core.db import get_database, utcnow
 from huntaze.core.errors import RateLimitedError as LocalRateLimitedError
 from huntaze.core.locks import LockTimeoutError, get_locks
 from huntaze.core.ratelimit import RateLimiter
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, trusted_org_id
 from huntaze.creators.service import creators
 from huntaze.outbox.repository import circuits, outbound_messages
 from huntaze.outbox.states import Kind, State
@@ -134,7 +134,7 @@ def _claim(message_id: str) -> SendJob | None:
             return None
         row = outbound_messages.by_id(session, message_id)
         assert row is not None
-        org = OrgId(row.organization_id)
+        org = trusted_org_id(row.organization_id)
         account = creators.platform_account(session, org, row.platform_account_id)
         return SendJob(
             message_id=row.id,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from huntaze.config import get_settings
 from huntaze.core.db import get_database, utcnow
 from huntaze.core.tasks import enqueue_after_commit, periodic_task, task
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import trusted_org_id
 from huntaze.creators.service import creators
 from huntaze.outbox import sender
 from huntaze.outbox.repository import outbound_messages
@@ -46,13 +46,13 @@ def send_outbound_message_browser(message_id: str) -> None:
 @task()
 def check_account_connection(organization_id: str, account_id: str) -> str:
     """Log in to a platform account and record its link state; returns that state."""
-    return sender.check_connection(OrgId(organization_id), account_id)
+    return sender.check_connection(trusted_org_id(organization_id), account_id)
 
 
 @task(queue="browser")
 def check_account_connection_browser(organization_id: str, account_id: str) -> str:
     """The same check through a browser-driven connector."""
-    return sender.check_connection(OrgId(organization_id), account_id)
+    return sender.check_connection(trusted_org_id(organization_id), account_id)
 
 
 def check_unverified_accounts() -> int:
@@ -83,7 +83,7 @@ def _wake(session: Session, rows: list[tuple[str, str, str]]) -> None:
     drivers: dict[str, str] = {}
     for message_id, org, account_id in rows:
         if account_id not in drivers:
-            account = creators.platform_account(session, OrgId(org), account_id)
+            account = creators.platform_account(session, trusted_org_id(org), account_id)
             drivers[account_id] = creators.connection_for(account).driver
         wake_after_commit(session, message_id, driver=drivers[account_id])
 

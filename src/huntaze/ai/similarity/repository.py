@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, Unpack
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from huntaze.ai.similarity.records import AIExample
 from huntaze.core.repository import TenantRepository
-from huntaze.core.tenancy import OrgId
+from huntaze.core.tenancy import OrgId, in_organization
 
 CHUNK = 500
+SelectT = TypeVar("SelectT", bound=Select[Unpack[tuple[Any, ...]]])
 Fingerprint = tuple[int, dt.datetime | None]
 
 
@@ -38,10 +39,14 @@ class ExampleRepository(TenantRepository[AIExample]):
         if rows:
             session.execute(insert(AIExample), list(rows))
 
+    def of_creator(self, stmt: SelectT, org: OrgId, creator_id: str) -> SelectT:
+        """``stmt`` limited to the examples of one creator of ``org``."""
+        return in_organization(stmt, org, AIExample).where(AIExample.creator_id == creator_id)
+
     def fingerprint(self, session: Session, org: OrgId, creator_id: str) -> Fingerprint:
         """How many examples the creator has and when the newest was added: one indexed query."""
-        stmt = select(func.count(), func.max(AIExample.created_at)).where(
-            AIExample.organization_id == org, AIExample.creator_id == creator_id
+        stmt = self.of_creator(
+            select(func.count(), func.max(AIExample.created_at)), org, creator_id
         )
         count, newest = session.execute(stmt).one()
         if isinstance(newest, str):  # SQLite returns an aggregate's datetime as text
@@ -50,16 +55,15 @@ class ExampleRepository(TenantRepository[AIExample]):
 
     def vectors(self, session: Session, org: OrgId, creator_id: str) -> list[VectorRow]:
         """(id, kind, outcome, embedding, model) of every example of the creator, oldest first."""
-        stmt = (
-            select(
-                AIExample.id,
-                AIExample.kind,
-                AIExample.outcome,
-                AIExample.embedding,
-                AIExample.embedding_model,
-            )
-            .where(AIExample.organization_id == org, AIExample.creator_id == creator_id)
-            .order_by(AIExample.created_at, AIExample.id)
+        columns = select(
+            AIExample.id,
+            AIExample.kind,
+            AIExample.outcome,
+            AIExample.embedding,
+            AIExample.embedding_model,
+        )
+        stmt = self.of_creator(columns, org, creator_id).order_by(
+            AIExample.created_at, AIExample.id
         )
         return [VectorRow(*row) for row in session.execute(stmt)]
 
@@ -67,9 +71,7 @@ class ExampleRepository(TenantRepository[AIExample]):
         self, session: Session, org: OrgId, creator_id: str, ids: Collection[str] | None = None
     ) -> dict[str, str]:
         """The texts of the creator's examples by id: all of them, or only ``ids``."""
-        stmt = select(AIExample.id, AIExample.text).where(
-            AIExample.organization_id == org, AIExample.creator_id == creator_id
-        )
+        stmt = self.of_creator(select(AIExample.id, AIExample.text), org, creator_id)
         if ids is None:
             return {row.id: row.text for row in session.execute(stmt)}
         wanted = list(ids)
