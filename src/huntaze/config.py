@@ -43,16 +43,20 @@ class Settings(BaseSettings):
     queue_immediate: bool = False
     rate_limit_per_minute: int = 600
     login_rate_limit_per_minute: int = 20
-    # Outbox send pipeline (DESIGN.md §6 "Send"): conservative by default, platforms ban bursts.
-    platform_sends_per_minute: int = 20
+    # Outbox send pipeline (DESIGN.md §6 "Send"). Per-account pacing per action kind: the
+    # platform's defaults (platforms/limits.py, docs/rate-limits.md) with these overrides, e.g.
+    # HUNTAZE_PLATFORM_SEND_LIMITS='{"message": {"per_minute": 120, "burst": 20}}'.
+    platform_send_limits: dict[str, dict[str, float]] = Field(default_factory=dict)
     platform_timeout_s: float = 20.0
     outbox_backoff_base_s: float = 2.0
     outbox_backoff_max_s: float = 900.0
     outbox_inline_retry_max_s: float = 10.0
-    outbox_sending_deadline_s: int = 300
+    # A claimed row and an account lock are leases: renewed by their live holder, they lapse
+    # this long after it dies (SIGKILL included), then the watchdog recovers the row.
+    outbox_lease_s: float = 10.0
     outbox_circuit_failures: int = 5
-    outbox_circuit_open_s: int = 120
-    lock_ttl_s: int = 120
+    outbox_circuit_open_s: int = 60
+    lock_ttl_s: float = 10.0
     # The browser pool of `huntaze browser-worker` (DESIGN.md §3, platforms/browser/).
     browser_executable: str = "/usr/bin/chromium"
     browser_max_contexts: int = 4

@@ -15,7 +15,9 @@ from tests.platforms.live_simulator import LiveSimulator, live_simulator
 
 from huntaze.config import get_settings
 from huntaze.outbox import sender
+from huntaze.outbox.health import sending_status
 from huntaze.outbox.models import OutboundMessage
+from huntaze.outbox.repository import circuits
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import State
 
@@ -150,3 +152,34 @@ def test_backoff_honours_retry_after_and_grows() -> None:
     assert sender.backoff_delay(4, base_s=2, cap_s=900, rng=lambda: 0.0) == 8
     assert sender.backoff_delay(30, base_s=2, cap_s=900, rng=lambda: 1.0) == 900
     assert sender.backoff_delay(1, base_s=2, cap_s=900, retry_after_s=30, rng=lambda: 1.0) == 30
+
+
+def test_our_own_pacing_sends_the_extra_message_back_to_queued(
+    session: Session, sim: LiveSimulator, agency: Agency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUNTAZE_PLATFORM_SEND_LIMITS", '{"message": {"per_minute": 1, "burst": 1}}')
+    get_settings.cache_clear()
+    sender.reset_platform_rate_limiter()
+    first = send(session, agency, fan_id=sim.active_fan_id(index=7), text="First of two")
+    second = send(session, agency, fan_id=sim.active_fan_id(index=8), text="Second of two")
+    assert first.state == State.SENT, first.last_error
+    assert second.state == State.QUEUED
+    assert "pacing of this account" in (second.last_error or "")
+    assert second.next_attempt_at is not None and second.next_attempt_at > first.sent_at  # type: ignore[operator]
+    assert sim.deliveries(nonce=second.nonce) == 0
+    assert second.send_started_at is None  # nothing reached the platform: no look-up needed
+
+
+def test_a_lost_response_found_delivered_counts_as_success_for_the_circuit(
+    session: Session, sim: LiveSimulator, agency: Agency
+) -> None:
+    # Two failures in a row already: one more sign of trouble would open the circuit (3).
+    circuits.get_or_add(session, agency.account.id).failures = 2
+    sim.fault("lost_response", count=1)  # stored by the platform, its answer lost
+    message = send(session, agency, fan_id=sim.active_fan_id(index=9), text="Was it sent?")
+    assert message.state == State.SENT, message.last_error
+    assert message.attempts == 2  # the second try looked, found it, and did not send again
+    assert sim.deliveries(nonce=message.nonce) == 1
+    status = sending_status(session, [(agency.account.id, agency.account.platform)])
+    assert status[agency.account.id].circuit.state == "closed"
+    assert status[agency.account.id].circuit.failures == 0

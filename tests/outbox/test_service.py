@@ -15,6 +15,7 @@ from tests.factories import api_headers
 from tests.outbox.helpers import make_agency, make_message
 
 from huntaze.accounts.audit import audit
+from huntaze.compliance.rulebook import rulebook
 from huntaze.core.db import utcnow
 from huntaze.core.errors import ConflictError, PermissionDeniedError
 from huntaze.core.tenancy import trusted_org_id
@@ -76,11 +77,23 @@ def test_blocked_text_stays_draft_until_allowed_override(session: Session) -> No
     assert message.state == State.DRAFT
 
 
+REVIEW_DISCOUNTS = """
+rules:
+  - id: acme.discounts
+    category: sales_policy
+    severity: review
+    direction: outbound
+    reason: Deep discounts need a manager.
+    keywords: ["80% off"]
+"""
+
+
 def test_review_needs_a_manager_and_is_audited(session: Session) -> None:
     agency = make_agency(session)
-    message = make_message(session, agency, text="I want a refund or I'll do a chargeback")
-    if message.compliance_outcome != "review":
-        pytest.skip("the bundled rules do not ask for review on this text")
+    rulebook.save_rules(session, agency.owner.actor, creator_id=None, yaml_text=REVIEW_DISCOUNTS)
+    message = make_message(session, agency, text="Tonight only: 80% off my bundle")
+    assert message.compliance_outcome == "review"
+    assert [hit["rule"] for hit in message.compliance_verdict["hits"]] == ["acme.discounts"]
     with pytest.raises(PermissionDeniedError):
         outbox.approve(session, agency.chatter.actor, message.id)
     outbox.approve(session, agency.manager.actor, message.id)
@@ -109,7 +122,9 @@ def test_two_claims_one_wins(bound_database: BoundDatabase, session: Session) ->
     for _worker in range(2):
         with bound_database.session_scope() as worker_session:
             won.append(
-                outbound_messages.claim(worker_session, message.id, now=now, send_started_at=now)
+                outbound_messages.claim(
+                    worker_session, message.id, now=now, send_started_at=now, lease_until=now
+                )
             )
     assert won == [True, False]
     row = outbound_messages.get(session, trusted_org_id(agency.owner.organization.id), message.id)

@@ -16,14 +16,17 @@ from huntaze.creators.schemas import (
     PlatformAccountUpdate,
 )
 from huntaze.creators.service import creators
+from huntaze.outbox.health import sending_status
+from huntaze.outbox.schemas import SendingOut
 
 router = APIRouter(tags=["creators"])
 
 
-def account_out(account: PlatformAccount) -> PlatformAccountOut:
+def account_out(account: PlatformAccount, sending: SendingOut | None = None) -> PlatformAccountOut:
     """The public view of a platform account: never its secret."""
     return PlatformAccountOut.model_validate(
         {
+            "sending": sending,
             "id": account.id,
             "creator_id": account.creator_id,
             "platform": account.platform,
@@ -75,7 +78,9 @@ def delete_creator(creator_id: str, actor: ApiActor, session: DbSession) -> Resp
 @router.get("/creators/{creator_id}/platform-accounts", response_model=list[PlatformAccountOut])
 def list_accounts(creator_id: str, actor: ApiActor, session: DbSession) -> list[PlatformAccountOut]:
     """A creator's platform accounts."""
-    return [account_out(a) for a in creators.accounts(session, actor, creator_id)]
+    accounts = creators.accounts(session, actor, creator_id)
+    sending = sending_status(session, [(a.id, a.platform) for a in accounts])
+    return [account_out(a, sending[a.id]) for a in accounts]
 
 
 @router.post(

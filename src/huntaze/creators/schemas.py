@@ -15,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from huntaze.outbox.schemas import SendingOut
+
 Platform = Literal["simulator", "onlyfans"]
 EmojiUse = Literal["none", "light", "heavy"]
 LinkState = Literal["unlinked", "linked", "needs_attention", "error"]
@@ -139,3 +141,6 @@ class PlatformAccountOut(BaseModel):
     has_session_secret: bool
     has_error_screenshot: bool
     created_at: dt.datetime
+    sending: SendingOut | None = Field(
+        default=None, description="Its circuit breaker and the pacing of each kind of action."
+    )

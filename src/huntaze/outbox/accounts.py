@@ -13,7 +13,8 @@ from huntaze.accounts.permissions import Permission
 from huntaze.core.db import utcnow
 from huntaze.core.tasks import enqueue_after_commit
 from huntaze.creators.service import creators
-from huntaze.outbox.repository import circuits, outbound_messages
+from huntaze.outbox import circuit
+from huntaze.outbox.repository import outbound_messages
 from huntaze.outbox.tasks import (
     check_account_connection,
     check_account_connection_browser,
@@ -41,11 +42,9 @@ class AccountRecoveryService:
         """Close the account's circuit and wake every message it has waiting; how many."""
         actor.require(Permission.OUTBOX_WRITE)
         account = creators.platform_account(session, actor.org, account_id)
-        circuit = circuits.get(session, account.id)
-        if circuit is not None:
-            circuit.failures, circuit.open_until = 0, None
-        waiting = outbound_messages.queued_of_account(session, actor.org, account.id)
         now = utcnow()
+        circuit.close(session, account.id, now=now, reason="closed by hand: retry now")
+        waiting = outbound_messages.queued_of_account(session, actor.org, account.id)
         driver = creators.connection_for(account).driver
         for message in waiting:
             message.next_attempt_at = now

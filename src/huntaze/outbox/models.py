@@ -24,6 +24,7 @@ class OutboundMessage(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "idempotency_key"),
         Index("ix_outbound_message_state_claimed_at", "state", "claimed_at"),
+        Index("ix_outbound_message_state_lease_until", "state", "lease_until"),
     )
 
     organization_id: Mapped[str] = mapped_column(
@@ -65,6 +66,9 @@ class OutboundMessage(IdMixin, TimestampMixin, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # While ``sending``: the claim's lease, renewed by the live worker that holds it; once it
+    # has lapsed, the watchdog puts the row back in ``queued`` (DESIGN.md §6 "Send").
+    lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     send_started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     platform_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -74,8 +78,10 @@ class OutboundMessage(IdMixin, TimestampMixin, Base):
 class OutboxCircuit(Base):
     """The circuit breaker of one platform account: shared by every worker through the database.
 
-    After ``failures`` consecutive failed sends reach the threshold, nothing is sent to the account
-    until ``open_until``; the first send after that is the trial (half-open).
+    ``closed`` sends; after ``failures`` consecutive signs of platform trouble reach the threshold
+    it is ``open`` (nothing is sent) until ``open_until``; then ``half_open``: exactly one send,
+    the probe, holds ``probe_until`` while it runs and closes or reopens the circuit. ``since`` and
+    ``reason`` say when and why it entered its state (:mod:`huntaze.outbox.circuit`).
     """
 
     __tablename__ = "outbox_circuit"
@@ -83,6 +89,10 @@ class OutboxCircuit(Base):
     platform_account_id: Mapped[str] = mapped_column(
         ForeignKey("platform_account.id", ondelete="CASCADE"), primary_key=True
     )
+    state: Mapped[str] = mapped_column(String(16), default="closed")
+    since: Mapped[dt.datetime | None] = mapped_column(default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
     failures: Mapped[int] = mapped_column(default=0)
     open_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    probe_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -91,9 +91,16 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
         return won
 
     def claim(
-        self, session: Session, message_id: str, *, now: dt.datetime, send_started_at: dt.datetime
+        self,
+        session: Session,
+        message_id: str,
+        *,
+        now: dt.datetime,
+        send_started_at: dt.datetime,
+        lease_until: dt.datetime,
     ) -> bool:
-        """``queued → sending`` if the row is queued and due; whether this worker won it."""
+        """``queued → sending`` if the row is queued and due, with a lease until
+        ``lease_until``; whether this worker won it."""
         return self.move(
             session,
             message_id,
@@ -106,29 +113,39 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
                 )
             ],
             claimed_at=now,
+            lease_until=lease_until,
             updated_at=now,
             attempts=OutboundMessage.attempts + 1,
             send_started_at=send_started_at,
         )
 
-    def stuck_sending(self, session: Session, *, claimed_before: dt.datetime) -> Sequence[str]:
-        """Ids of rows left in ``sending`` since before ``claimed_before`` (a worker died)."""
+    @staticmethod
+    def _lapsed(now: dt.datetime, legacy_before: dt.datetime) -> Any:
+        # A row claimed before leases existed has none: it counts as lapsed after one lease.
+        return or_(
+            OutboundMessage.lease_until < now,
+            OutboundMessage.lease_until.is_(None) & (OutboundMessage.claimed_at < legacy_before),
+        )
+
+    def lapsed_sending(
+        self, session: Session, *, now: dt.datetime, legacy_before: dt.datetime
+    ) -> Sequence[str]:
+        """Ids of rows in ``sending`` whose lease has lapsed (their worker died)."""
         stmt = select(OutboundMessage.id).where(
-            OutboundMessage.state == State.SENDING.value,
-            OutboundMessage.claimed_at < claimed_before,
+            OutboundMessage.state == State.SENDING.value, self._lapsed(now, legacy_before)
         )
         return session.scalars(stmt).all()
 
-    def requeue_stuck(
+    def requeue_lapsed(
         self,
         session: Session,
         message_id: str,
         *,
-        claimed_before: dt.datetime,
         now: dt.datetime,
+        legacy_before: dt.datetime,
         note: str,
     ) -> bool:
-        """``sending → queued`` for a row claimed before ``claimed_before``; whether it moved.
+        """``sending → queued`` for a row whose lease has lapsed; whether it moved.
 
         ``send_started_at`` stays set, so the next try looks on the platform first."""
         return self.move(
@@ -136,11 +153,39 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
             message_id,
             from_state=State.SENDING,
             to_state=State.QUEUED,
-            where=[OutboundMessage.claimed_at < claimed_before],
+            where=[self._lapsed(now, legacy_before)],
             next_attempt_at=None,
+            lease_until=None,
             last_error=note,
             updated_at=now,
         )
+
+    def mark_woken(
+        self,
+        session: Session,
+        message_id: str,
+        *,
+        due_before: dt.datetime,
+        stale_before: dt.datetime,
+        now: dt.datetime,
+    ) -> bool:
+        """Mark a queued row that :meth:`due_queued` found as woken now: its retry time becomes
+        ``now``, so the next sweep leaves it alone for a while; whether it was still due."""
+        stmt = (
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id == message_id,
+                OutboundMessage.state == State.QUEUED.value,
+                or_(
+                    OutboundMessage.next_attempt_at <= due_before,
+                    OutboundMessage.next_attempt_at.is_(None)
+                    & (OutboundMessage.updated_at < stale_before),
+                ),
+            )
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
     def due_queued(
         self, session: Session, *, now: dt.datetime, stale_before: dt.datetime, limit: int
@@ -178,7 +223,9 @@ class CircuitRepository:
         """The circuit of one account, created closed when missing."""
         circuit = self.get(session, platform_account_id)
         if circuit is None:
-            circuit = OutboxCircuit(platform_account_id=platform_account_id, failures=0)
+            circuit = OutboxCircuit(
+                platform_account_id=platform_account_id, failures=0, state="closed"
+            )
             session.add(circuit)
         return circuit
 

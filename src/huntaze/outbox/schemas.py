@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -124,3 +124,29 @@ class OutboundFilter(BaseModel):
     source_id: str | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0)
+
+
+class CircuitOut(BaseModel):
+    """The circuit breaker of a platform account: ``closed`` sends, ``open`` waits until
+    ``open_until``, ``half_open`` lets one trial send through (DESIGN.md §6 "Send")."""
+
+    state: Literal["closed", "open", "half_open"]
+    since: dt.datetime | None
+    reason: str | None
+    failures: int
+    open_until: dt.datetime | None
+
+
+class SendLimitOut(BaseModel):
+    """How fast one kind of action is sent on the account: a rate and a burst."""
+
+    per_minute: float
+    burst: int
+    description: str
+
+
+class SendingOut(BaseModel):
+    """How sends to one platform account are going: its circuit and its pacing per kind."""
+
+    circuit: CircuitOut
+    limits: dict[str, SendLimitOut]

@@ -1,9 +1,11 @@
 """The send pipeline a worker runs for one outbound message (DESIGN.md §6 "Send", §2.1).
 
 1. Claim the row: ``queued → sending`` by compare-and-set, committed before any network call,
-   with ``send_started_at`` set. A second worker (or a duplicate wake-up) loses the claim.
-2. Take the platform account's lock (:mod:`huntaze.core.locks`), check its circuit breaker and
-   take a rate-limit token.
+   with ``send_started_at`` set and a lease that a heartbeat renews while this worker lives
+   (:mod:`huntaze.outbox.claims`). A second worker (or a duplicate wake-up) loses the claim.
+2. Take the platform account's lock (:mod:`huntaze.core.locks`, a lease too), pass its circuit
+   breaker (:mod:`huntaze.outbox.circuit`) and take a token from the account's bucket for this
+   kind of action (:mod:`huntaze.platforms.limits`).
 3. If an earlier attempt may have reached the platform (``send_started_at`` was already set:
    the outcome was unknown, or a worker died mid-send), ask the platform first with
    ``find_sent`` (nonce, or exact text) and record that copy instead of sending again.
@@ -12,9 +14,10 @@
 Failures never lose a message: what may succeed later goes back to ``queued`` with a retry time
 (exponential backoff with jitter, never sooner than the platform's Retry-After); only a refusal
 by the platform (:class:`RejectedError`) or an unverifiable unknown outcome ends in ``failed``.
-Short delays are waited out in the task itself; longer ones are picked up by the periodic
-``dispatch_due_sends`` task. Wrong credentials and an unreachable platform show on the platform
-account (``record_link_state``) while its rows wait.
+Our own pacing and an open circuit also send the row back to ``queued``, with the time to wait.
+Short delays are waited out in the task itself; longer ones are picked up by ``dispatch_due``.
+Wrong credentials and an unreachable platform show on the platform account
+(``record_link_state``) while its rows wait.
 """
 
 from __future__ import annotations
@@ -24,40 +27,43 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from huntaze.config import Settings, get_settings
 from huntaze.core.db import get_database, utcnow
-from huntaze.core.errors import RateLimitedError as LocalRateLimitedError
 from huntaze.core.locks import LockTimeoutError, get_locks
-from huntaze.core.ratelimit import RateLimiter
-from huntaze.core.tenancy import OrgId, trusted_org_id
+from huntaze.core.pacing import TokenBuckets, build_token_buckets
+from huntaze.core.tenancy import OrgId
 from huntaze.creators.service import creators
-from huntaze.outbox.repository import circuits, outbound_messages
+from huntaze.outbox import circuit
+from huntaze.outbox.circuit import Outcome
+from huntaze.outbox.claims import SendJob, claim, held, settle
 from huntaze.outbox.states import Kind, State
 from huntaze.platforms import base
-from huntaze.platforms.registry import AccountConnection, connector_for
+from huntaze.platforms.limits import send_limits
+from huntaze.platforms.registry import connector_for
 
 log = logging.getLogger(__name__)
 MAX_INLINE_ROUNDS = 6
 FIND_SENT_SLACK = dt.timedelta(minutes=10)
-_limiter: RateLimiter | None = None
+_buckets: TokenBuckets | None = None
+
+__all__ = ["SendJob", "attempt", "backoff_delay", "check_connection", "deliver"]
 
 
-def platform_rate_limiter() -> RateLimiter:
-    """The per-account send limiter (in-process, or shared through Redis at scale)."""
-    global _limiter
-    if _limiter is None:
-        _limiter = RateLimiter.from_settings(get_settings())
-    return _limiter
+def platform_pacing() -> TokenBuckets:
+    """The per-account, per-kind token buckets (in-process, or shared through Redis)."""
+    global _buckets
+    if _buckets is None:
+        _buckets = build_token_buckets(get_settings())
+    return _buckets
 
 
 def reset_platform_rate_limiter() -> None:
-    """Forget the limiter (settings changed); rebuilt on next use."""
-    global _limiter
-    _limiter = None
+    """Forget the buckets (settings changed); rebuilt on next use."""
+    global _buckets
+    _buckets = None
 
 
 def backoff_delay(
@@ -75,30 +81,6 @@ def backoff_delay(
     return max(delay, retry_after_s or 0.0)
 
 
-@dataclass(frozen=True, slots=True)
-class SendJob:
-    """A claimed row, as plain values: nothing of the session survives the claim."""
-
-    message_id: str
-    org: OrgId
-    kind: Kind
-    nonce: str
-    text: str
-    platform_fan_id: str | None
-    recipient_fan_ids: list[str] | None
-    media_ids: list[str]
-    price_cents: int | None
-    publish_at: dt.datetime | None
-    attempts: int
-    prior_started_at: dt.datetime | None
-    send_started_at: dt.datetime
-    connection: AccountConnection
-
-    @property
-    def account_id(self) -> str:
-        return self.connection.account_id
-
-
 def deliver(message_id: str, *, sleep: Callable[[float], None] = time.sleep) -> None:
     """Send one message exactly once, waiting out short retry delays in this task."""
     for _round in range(MAX_INLINE_ROUNDS):
@@ -111,87 +93,58 @@ def deliver(message_id: str, *, sleep: Callable[[float], None] = time.sleep) -> 
 def attempt(message_id: str) -> float | None:
     """One try; the seconds until the next one when the row went back to ``queued``."""
     settings = get_settings()
-    job = _claim(message_id)
+    job = claim(message_id)
     if job is None:
         return None
-    try:
-        with get_locks().hold(
-            f"platform_account:{job.account_id}", timeout_s=settings.platform_timeout_s * 2
-        ):
-            return _attempt_locked(job, settings)
-    except LockTimeoutError:
-        return _release(job, "another send to this account is still running", 1.0, started=None)
-
-
-def _claim(message_id: str) -> SendJob | None:
-    now = utcnow()
-    with get_database().session_scope() as session:
-        row = outbound_messages.by_id(session, message_id)
-        if row is None or row.state != State.QUEUED.value:
-            return None
-        prior = row.send_started_at
-        if not outbound_messages.claim(session, message_id, now=now, send_started_at=prior or now):
-            return None
-        row = outbound_messages.by_id(session, message_id)
-        assert row is not None
-        org = trusted_org_id(row.organization_id)
-        account = creators.platform_account(session, org, row.platform_account_id)
-        return SendJob(
-            message_id=row.id,
-            org=org,
-            kind=Kind(row.kind),
-            nonce=row.nonce,
-            text=row.text,
-            platform_fan_id=row.platform_fan_id,
-            recipient_fan_ids=row.recipient_fan_ids,
-            media_ids=list(row.media_ids),
-            price_cents=row.price_cents,
-            publish_at=row.publish_at,
-            attempts=row.attempts,
-            prior_started_at=prior,
-            send_started_at=prior or now,
-            connection=creators.connection_for(account),
-        )
+    with held(job):
+        try:
+            with get_locks().hold(
+                f"platform_account:{job.account_id}", timeout_s=settings.platform_timeout_s * 2
+            ):
+                return _attempt_locked(job, settings)
+        except LockTimeoutError:
+            return _release(job, "another send to this account is still running", 1.0)
 
 
 def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
     with get_database().session_scope() as session:
-        circuit = circuits.get(session, job.account_id)
-        open_until = circuit.open_until if circuit is not None else None
-    now = utcnow()
-    if open_until is not None and open_until > now:
-        wait = (open_until - now).total_seconds()
-        return _release(job, "circuit open: the platform failed repeatedly", wait, started=None)
-    try:
-        platform_rate_limiter().hit(
-            job.account_id, per_minute=settings.platform_sends_per_minute, scope="platform_send"
+        admission = circuit.admit(
+            session, job.account_id, now=utcnow(), probe_s=settings.outbox_lease_s * 3
         )
-    except LocalRateLimitedError as exc:
-        return _release(job, "send rate limit of this account", exc.retry_after_s, started=None)
+    if not admission.allowed:
+        return _release(job, admission.reason or "circuit open", admission.wait_s)
+    probe = admission.probe
+    limit = send_limits(job.connection.platform, settings.platform_send_limits)[job.kind.value]
+    wait = platform_pacing().take(
+        f"{job.account_id}:{job.kind.value}", per_minute=limit.per_minute, burst=limit.burst
+    )
+    if wait > 0:
+        reason = f"pacing of this account: {job.kind.value} at {limit.describe()}"
+        return _release(job, reason, wait, probe=probe)
     backoff = backoff_delay(
         job.attempts, base_s=settings.outbox_backoff_base_s, cap_s=settings.outbox_backoff_max_s
     )
     try:
         connector = connector_for(job.connection)
     except LookupError as exc:
-        return _release(job, str(exc), settings.outbox_backoff_max_s, started=None)
+        return _release(job, str(exc), settings.outbox_backoff_max_s, probe=probe)
     except base.NeedsHumanError as exc:
         link = ("needs_attention", exc.message, exc.screenshot_key)
-        return _release(job, exc.message, settings.outbox_backoff_max_s, started=None, link=link)
+        return _release(job, exc.message, settings.outbox_backoff_max_s, link=link, probe=probe)
     try:
         receipt = _find_previous(connector, job) if job.prior_started_at else None
         if receipt is None:
             receipt = _send(connector, job)
     except base.RejectedError as exc:
-        _fail(job, f"the platform refused it: {exc.message}")
+        _fail(job, f"the platform refused it: {exc.message}", probe=probe)
         return None
     except base.NeedsHumanError as exc:
         return _release(
             job,
             exc.message,
             settings.outbox_backoff_max_s,
-            started=None,
             link=("needs_attention", exc.message, exc.screenshot_key),
+            probe=probe,
         )
     except base.RateLimitedError as exc:
         delay = backoff_delay(
@@ -200,29 +153,43 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
             cap_s=settings.outbox_backoff_max_s,
             retry_after_s=exc.retry_after_s,
         )
-        return _release(job, f"rate limited by the platform: {exc.message}", delay, started=None)
+        reason = f"rate limited by the platform: {exc.message}"
+        return _release(job, reason, delay, outcome=Outcome.ANSWERED, probe=probe)
     except base.OutcomeUnknownError as exc:
+        # Neutral for the circuit: the next try looks for the message, and what it finds decides.
         return _release(
             job,
             exc.message,
             backoff,
             started=job.send_started_at,
-            failure=True,
             screenshot_key=exc.screenshot_key,
+            probe=probe,
         )
     except (base.TransientError, base.SessionExpiredError) as exc:
         return _release(
-            job, exc.message, backoff, started=None, failure=True, screenshot_key=exc.screenshot_key
+            job,
+            exc.message,
+            backoff,
+            outcome=Outcome.TROUBLE,
+            screenshot_key=exc.screenshot_key,
+            probe=probe,
         )
     except _VerificationImpossibleError as exc:
-        _fail(job, str(exc))
+        _fail(job, str(exc), probe=probe)
         return None
     except Exception as exc:  # a connector bug may strike after the request left: treat as unknown
         log.exception("send of outbound message %s failed unexpectedly", job.message_id)
-        return _release(job, repr(exc), backoff, started=job.send_started_at, failure=True)
+        return _release(
+            job,
+            repr(exc),
+            backoff,
+            started=job.send_started_at,
+            outcome=Outcome.TROUBLE,
+            probe=probe,
+        )
     finally:
         connector.close()
-    _record_sent(job, receipt)
+    _record_sent(job, receipt, probe=probe)
     return None
 
 
@@ -278,38 +245,38 @@ def _send(connector: base.PlatformConnector, job: SendJob) -> base.SentReceipt:
     )
 
 
-def _record_sent(job: SendJob, receipt: base.SentReceipt) -> None:
+def _record_sent(job: SendJob, receipt: base.SentReceipt, *, probe: bool) -> None:
+    now = utcnow()
     with get_database().session_scope() as session:
-        won = outbound_messages.move(
+        won = settle(
             session,
-            job.message_id,
-            from_state=State.SENDING,
+            job,
             to_state=State.SENT,
             platform_message_id=receipt.platform_message_id,
             sent_at=receipt.sent_at,
             last_error=None,
             next_attempt_at=None,
-            updated_at=utcnow(),
+            updated_at=now,
         )
         if not won:
             log.warning("outbound message %s left sending before it was recorded", job.message_id)
-        circuit = circuits.get(session, job.account_id)
-        if circuit is not None and (circuit.failures or circuit.open_until):
-            circuit.failures, circuit.open_until = 0, None
+        _count(session, job, Outcome.ANSWERED, now=now, probe=probe, reason="")
         _link(session, job, "linked", None, None)
 
 
-def _fail(job: SendJob, error: str) -> None:
+def _fail(job: SendJob, error: str, *, probe: bool) -> None:
+    now = utcnow()
     with get_database().session_scope() as session:
-        outbound_messages.move(
+        settle(
             session,
-            job.message_id,
-            from_state=State.SENDING,
+            job,
             to_state=State.FAILED,
             last_error=error,
             next_attempt_at=None,
-            updated_at=utcnow(),
+            updated_at=now,
         )
+        # A refusal is an answer: the platform works.
+        _count(session, job, Outcome.ANSWERED, now=now, probe=probe, reason="")
 
 
 def _release(
@@ -317,35 +284,47 @@ def _release(
     error: str,
     delay_s: float,
     *,
-    started: dt.datetime | None,
-    failure: bool = False,
+    started: dt.datetime | None = None,
+    outcome: Outcome = Outcome.NEUTRAL,
+    probe: bool = False,
     link: tuple[str, str, str | None] | None = None,
     screenshot_key: str | None = None,
 ) -> float:
     """Back to ``queued`` with a retry time; ``started`` is kept only when the platform may
     have the message (the next try then looks for it first)."""
-    settings = get_settings()
     now = utcnow()
     with get_database().session_scope() as session:
-        outbound_messages.move(
+        settle(
             session,
-            job.message_id,
-            from_state=State.SENDING,
+            job,
             to_state=State.QUEUED,
             last_error=error,
             next_attempt_at=now + dt.timedelta(seconds=delay_s),
             send_started_at=started or job.prior_started_at,
             updated_at=now,
         )
-        if failure:
-            circuit = circuits.get_or_add(session, job.account_id)
-            circuit.failures += 1
-            if circuit.failures >= settings.outbox_circuit_failures:
-                circuit.open_until = now + dt.timedelta(seconds=settings.outbox_circuit_open_s)
-                link = ("error", f"The platform is unreachable: {error}", screenshot_key)
+        if _count(session, job, outcome, now=now, probe=probe, reason=error):
+            link = ("error", f"The platform is unreachable: {error}", screenshot_key)
         if link is not None:
             _link(session, job, *link)
     return delay_s
+
+
+def _count(
+    session: Session, job: SendJob, outcome: Outcome, *, now: dt.datetime, probe: bool, reason: str
+) -> bool:
+    """Tell the account's circuit breaker what this try said; whether it opened the circuit."""
+    settings = get_settings()
+    return circuit.record(
+        session,
+        job.account_id,
+        outcome,
+        now=now,
+        probe=probe,
+        reason=reason,
+        threshold=settings.outbox_circuit_failures,
+        open_s=settings.outbox_circuit_open_s,
+    )
 
 
 def check_connection(org: OrgId, account_id: str) -> str:

@@ -5,9 +5,12 @@ its twin ``send_outbound_message_browser`` is the same work on the ``browser`` q
 the account's driver drives Chromium. Both carry only the id and are safe to run twice: the
 compare-and-set claim lets one run send and makes the others return.
 
-Two periodic tasks keep rows moving when a wake-up is lost: ``dispatch_due_sends`` wakes queued
-rows whose retry time has come, and ``recover_stuck_sends`` puts back rows a dead worker left in
-``sending`` (their next try looks for the message on the platform before sending again).
+Rows keep moving when a worker dies or a wake-up is lost: :func:`recover_stuck` puts back rows
+whose claim's lease lapsed in ``sending`` (their next try looks for the message on the platform
+before sending again), and :func:`dispatch_due` wakes queued rows whose retry time has come. Both
+run every minute from the scheduler and, every few seconds, from the watchdog thread of each
+worker process (:mod:`huntaze.outbox.watchdog`), which wakes only rows overdue by a lease, so a
+dead worker's rows move on within seconds without waking rows a live worker is about to retry.
 """
 
 from __future__ import annotations
@@ -88,16 +91,17 @@ def _wake(session: Session, rows: list[tuple[str, str, str]]) -> None:
         wake_after_commit(session, message_id, driver=drivers[account_id])
 
 
-def recover_stuck(*, older_than_s: float | None = None) -> int:
-    """Put rows left in ``sending`` past the deadline back in ``queued``; how many."""
-    seconds = get_settings().outbox_sending_deadline_s if older_than_s is None else older_than_s
+def recover_stuck() -> int:
+    """Put rows whose claim's lease lapsed in ``sending`` back in ``queued``; how many."""
     now = utcnow()
-    cutoff = now - dt.timedelta(seconds=seconds)
+    legacy_before = now - dt.timedelta(seconds=get_settings().outbox_lease_s)
     with get_database().session_scope() as session:
         recovered: list[tuple[str, str, str]] = []
-        for message_id in outbound_messages.stuck_sending(session, claimed_before=cutoff):
-            if outbound_messages.requeue_stuck(
-                session, message_id, claimed_before=cutoff, now=now, note=STUCK_NOTE
+        for message_id in outbound_messages.lapsed_sending(
+            session, now=now, legacy_before=legacy_before
+        ):
+            if outbound_messages.requeue_lapsed(
+                session, message_id, now=now, legacy_before=legacy_before, note=STUCK_NOTE
             ):
                 row = outbound_messages.by_id(session, message_id)
                 assert row is not None
@@ -106,22 +110,29 @@ def recover_stuck(*, older_than_s: float | None = None) -> int:
         return len(recovered)
 
 
-def dispatch_due() -> int:
-    """Wake queued rows whose retry time has come (or whose wake-up was lost); how many."""
+def dispatch_due(*, overdue_s: float = 0.0) -> int:
+    """Wake queued rows whose retry time passed ``overdue_s`` ago (or whose wake-up was lost);
+    how many. Each woken row's retry time becomes now, so it is not woken again at once."""
     now = utcnow()
+    due_before = now - dt.timedelta(seconds=overdue_s)
+    stale_before = now - LOST_WAKE_UP_AFTER
     with get_database().session_scope() as session:
-        rows = list(
-            outbound_messages.due_queued(
-                session, now=now, stale_before=now - LOST_WAKE_UP_AFTER, limit=DISPATCH_BATCH
+        rows = [
+            row
+            for row in outbound_messages.due_queued(
+                session, now=due_before, stale_before=stale_before, limit=DISPATCH_BATCH
             )
-        )
+            if outbound_messages.mark_woken(
+                session, row[0], due_before=due_before, stale_before=stale_before, now=now
+            )
+        ]
         _wake(session, rows)
         return len(rows)
 
 
 @periodic_task(minute="*")
 def recover_stuck_sends() -> int:
-    """Every minute: recover rows that a crashed worker left in ``sending``."""
+    """Every minute: recover rows whose worker died in ``sending`` (the watchdog is quicker)."""
     return recover_stuck()
 
 
