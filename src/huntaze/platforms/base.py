@@ -58,6 +58,10 @@ class SessionExpiredError(PlatformError):
     retryable = True
 
 
+class CannotVerifyError(PlatformError):
+    """The platform offers no way to look up whether an earlier try arrived: a person checks."""
+
+
 class NeedsHumanError(PlatformError):
     """Wrong credentials, a one-time code or a security check: a person must act."""
 
@@ -82,6 +86,8 @@ class PlatformFan(BaseModel):
     expires_at: dt.datetime | None = None
     is_active: bool = True
     total_spent_cents: int = 0
+    # True where the platform reports what the creator kept (after its fee), not what was paid.
+    spend_is_net: bool = False
     updated_at: dt.datetime | None = None
 
 
@@ -97,7 +103,12 @@ class PlatformMessage(BaseModel):
     media_ids: list[str] = Field(default_factory=list)
 
 
+EarningStatus = Literal["done", "pending", "pending_return", "chargeback", "unknown"]
+
+
 class EarningEntry(BaseModel):
+    """A statement entry; ``amount_cents`` is what the fan paid, ``net_cents`` what was kept."""
+
     platform_entry_id: str
     kind: Literal["subscription", "tip", "ppv", "message", "post", "other"]
     amount_cents: int
@@ -105,6 +116,15 @@ class EarningEntry(BaseModel):
     occurred_at: dt.datetime
     platform_fan_id: str | None = None
     platform_message_id: str | None = None
+    net_cents: int | None = None
+    renewal: bool = False
+    status: EarningStatus = "done"
+
+    @property
+    def counts_as_revenue(self) -> bool:
+        """Paid and not taken back: a chargeback, a payment being returned or an unknown
+        status is not revenue."""
+        return self.status in ("done", "pending")
 
 
 class OutgoingMessage(BaseModel):
@@ -118,9 +138,14 @@ class OutgoingMessage(BaseModel):
 
 
 class OutgoingMassMessage(BaseModel):
+    """To ``platform_fan_ids``, or to the fan lists ``platform_list_ids`` minus
+    ``excluded_list_ids`` (all active fans when neither is given)."""
+
     text: str
     nonce: str
     platform_fan_ids: list[str] | None = None
+    platform_list_ids: list[str] | None = None
+    excluded_list_ids: list[str] = Field(default_factory=list)
     price_cents: int | None = None
     media_ids: list[str] = Field(default_factory=list)
 
@@ -175,6 +200,18 @@ class PlatformConnector(Protocol):
 
     def send_mass_message(self, message: OutgoingMassMessage) -> SentReceipt:
         """Send one message to many fans."""
+        ...
+
+    def find_sent_mass(self, *, nonce: str, text: str, after: dt.datetime) -> SentReceipt | None:
+        """The mass message we sent with this nonce (or this text after ``after``), if any;
+        ``CannotVerifyError`` where the platform cannot tell."""
+        ...
+
+    def find_post(
+        self, *, nonce: str, text: str, after: dt.datetime, publish_at: dt.datetime | None = None
+    ) -> SentReceipt | None:
+        """The post we created with this nonce (or this caption after ``after``), if any;
+        ``CannotVerifyError`` where the platform cannot tell."""
         ...
 
     def create_post(self, post: OutgoingPost) -> SentReceipt:

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from huntaze.simulator import content, ledger, messaging
+from huntaze.simulator import content, ledger, mass, messaging
 from huntaze.simulator.accounts import authenticate, complete_otp, start_session
 from huntaze.simulator.auth import authenticated, context
 from huntaze.simulator.errors import SimulatorError, invalid
@@ -22,6 +22,7 @@ from huntaze.simulator.faults import SESSION_COOKIE
 from huntaze.simulator.serializers import (
     creator_json,
     fan_json,
+    iso,
     link_json,
     message_json,
     post_json,
@@ -218,6 +219,27 @@ def mass_message(request: Request, body: MassMessageIn) -> dict[str, Any]:
         return {"id": mass.id, "recipients": mass.recipients, "nonce": mass.nonce}
 
 
+@router.get("/mass-messages")
+def mass_messages(
+    request: Request, limit: int = 20, offset: int = 0, nonce: str | None = None
+) -> dict[str, Any]:
+    """Mass messages, newest first; ``nonce`` finds the ones sent with it."""
+    with authenticated(request) as (session, creator):
+        rows, more = mass.list_mass(session, creator, limit=limit, offset=offset, nonce=nonce)
+        items = [
+            {
+                "id": m.id,
+                "text": m.text,
+                "price_cents": m.price_cents,
+                "recipients": m.recipients,
+                "nonce": m.nonce,
+                "created_at": iso(m.created_at),
+            }
+            for m in rows
+        ]
+        return page(items, more, offset + len(rows))
+
+
 @router.get("/transactions")
 def transactions(
     request: Request, since: int = 0, before_id: int | None = None, limit: int = 100
@@ -253,11 +275,13 @@ def earnings(request: Request, days: int = 30) -> dict[str, Any]:
 
 
 @router.get("/posts")
-def posts(request: Request, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Posts, latest first."""
+def posts(
+    request: Request, limit: int = 20, offset: int = 0, nonce: str | None = None
+) -> dict[str, Any]:
+    """Posts, latest first; ``nonce`` finds the ones created with it."""
     with authenticated(request) as (session, creator):
         now = get_now(session)
-        rows = content.list_posts(session, creator, limit=limit, offset=offset)
+        rows = content.list_posts(session, creator, limit=limit, offset=offset, nonce=nonce)
         return {"items": [post_json(p, now) for p in rows]}
 
 

@@ -57,14 +57,17 @@ def create_post(
     return post
 
 
-def list_posts(session: Session, creator: Creator, *, limit: int, offset: int) -> list[Post]:
-    """Posts, latest publication first (scheduled ones included)."""
+def list_posts(
+    session: Session, creator: Creator, *, limit: int, offset: int, nonce: str | None = None
+) -> list[Post]:
+    """Posts (those created with ``nonce``), latest publication first, scheduled included."""
     check_limit(limit)
+    query = select(Post).where(Post.creator_id == creator.id)
+    if nonce is not None:
+        query = query.where(Post.nonce == nonce)
     return list(
         session.scalars(
-            select(Post)
-            .where(Post.creator_id == creator.id)
-            .order_by(Post.publish_at.desc(), Post.id.desc())
+            query.order_by(Post.publish_at.desc(), Post.id.desc())
             .offset(max(offset, 0))
             .limit(limit)
         )

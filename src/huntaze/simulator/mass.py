@@ -65,17 +65,16 @@ def _in_lists(session: Session, creator: Creator, keys: Sequence[str | int]) -> 
 
 
 def list_mass(
-    session: Session, creator: Creator, *, limit: int, offset: int
+    session: Session, creator: Creator, *, limit: int, offset: int, nonce: str | None = None
 ) -> tuple[list[MassMessage], bool]:
-    """Mass messages, newest first, and whether more follow."""
+    """Mass messages (those sent with ``nonce``), newest first, and whether more follow."""
     check_limit(limit)
+    query = select(MassMessage).where(MassMessage.creator_id == creator.id)
+    if nonce is not None:
+        query = query.where(MassMessage.nonce == nonce)
     rows = list(
         session.scalars(
-            select(MassMessage)
-            .where(MassMessage.creator_id == creator.id)
-            .order_by(MassMessage.id.desc())
-            .offset(max(offset, 0))
-            .limit(limit + 1)
+            query.order_by(MassMessage.id.desc()).offset(max(offset, 0)).limit(limit + 1)
         )
     )
     return rows[:limit], len(rows) > limit

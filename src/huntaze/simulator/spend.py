@@ -45,11 +45,14 @@ def charge_back(
     row = session.get(Transaction, transaction_id)
     if row is None or row.creator_id != creator.id:
         raise not_found("transaction", transaction_id)
+    now = get_now(session)
     existing = session.get(Chargeback, transaction_id)
     if existing is None:
-        existing = Chargeback(transaction_id=transaction_id, creator_id=creator.id)
+        existing = Chargeback(
+            transaction_id=transaction_id, creator_id=creator.id, status=status, created_at=now
+        )
         session.add(existing)
-    existing.status, existing.created_at = status, get_now(session)
+    existing.status, existing.created_at = status, now
     session.flush()
     return existing
 

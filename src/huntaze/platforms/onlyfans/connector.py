@@ -2,11 +2,15 @@
 
 It runs on the creator's own session (cookies and local storage imported into the account's
 secret as ``storage_state``, then kept encrypted by the browser pool) behind the account's one
-fixed proxy. It READS by listening to the JSON the web app fetches (:mod:`.traffic`), paging by
-clicking the app's own "more" controls while ``hasMore`` says so, and it ACTS by typing into the
-page (composer, PPV price, vault picker, post form); it never builds a request itself, so the
-site's request signing is never re-implemented. A login challenge it cannot answer from the
-secret raises ``NeedsHumanError``. Selectors and endpoints: :mod:`.pages`; JSON: :mod:`.parsers`.
+fixed proxy. It READS by listening to the JSON the web app fetches (:mod:`.traffic`,
+:mod:`.reading`), paging by clicking the app's own "more" controls while ``hasMore`` says so,
+and it ACTS by typing into the page (composer, PPV price, vault picker, post and mass-message
+forms); it never builds a request itself, so the site's request signing is never
+re-implemented. A login challenge it cannot answer from the secret raises ``NeedsHumanError``.
+Selectors and endpoints: :mod:`.pages`; JSON: :mod:`.parsers`.
+
+The site keeps no nonce: looking before resending matches our text as the site renders it
+(:mod:`.text`) at or after the time of the first try.
 
 Cursors: messages ``{"id": <last message id>}``; fans and statements the newest time seen
 (items of that instant are returned again with stable ids).
@@ -20,9 +24,12 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+from huntaze.platforms.agency import FanList, MassMessageStats, PromoLink, VaultList
 from huntaze.platforms.base import (
+    CannotVerifyError,
     EarningEntry,
     NeedsHumanError,
+    OutcomeUnknownError,
     OutgoingMassMessage,
     OutgoingMessage,
     OutgoingPost,
@@ -36,11 +43,29 @@ from huntaze.platforms.base import (
 from huntaze.platforms.browser.account import BrowserAccount
 from huntaze.platforms.browser.login import login_with_form
 from huntaze.platforms.browser.pool import BrowserPool, Slot, process_pool
-from huntaze.platforms.onlyfans import pages, parsers
-from huntaze.platforms.onlyfans.traffic import Tap, tap
+from huntaze.platforms.onlyfans import pages, parsers, reading
+from huntaze.platforms.onlyfans.text import same_plain_text, same_text
+from huntaze.platforms.onlyfans.traffic import tap
 from huntaze.platforms.registry import AccountConnection
 
 log = logging.getLogger(__name__)
+
+
+def check_offer(price_cents: int | None, media_ids: list[str]) -> None:
+    """Refuse, before anything is sent, what the site refuses: a price without media, or a
+    price outside 3 to 200 dollars."""
+    if not price_cents:
+        return
+    if not pages.MIN_PRICE_CENTS <= price_cents <= pages.MAX_PRICE_CENTS:
+        raise RejectedError(
+            f"OnlyFans takes a price of 0, or between ${pages.MIN_PRICE_CENTS // 100} and "
+            f"${pages.MAX_PRICE_CENTS // 100}; this one is ${price_cents / 100:.2f}."
+        )
+    if not media_ids:
+        raise RejectedError(
+            "OnlyFans refuses a priced message without media: add at least one photo or video "
+            "from the vault, or send it free."
+        )
 
 
 class OnlyFansConnector:
@@ -64,8 +89,8 @@ class OnlyFansConnector:
 
         async def operation(slot: Slot) -> None:
             async with self._tap(slot) as traffic:
-                await slot.page.goto(pages.CHATS_PAGE)
-                await traffic.json(pages.API_CHATS)
+                await reading.open_app(slot.page, traffic, pages.CHATS_PAGE)
+                parsers.page(await traffic.json(pages.API_CHATS, query=reading.ALL_CHATS), "chats")
 
         try:
             self.account.call("check_session", operation)
@@ -76,20 +101,28 @@ class OnlyFansConnector:
         return SessionState(ok=True)
 
     def fans_since(self, cursor: str | None) -> Page[PlatformFan]:
-        """All subscribers (None), or those who subscribed at or after the cursor."""
+        """All subscribers, active and expired (None), or those who (re)subscribed at or after
+        the cursor."""
         since = parsers.moment(cursor)
 
         async def operation(slot: Slot) -> list[PlatformFan]:
             async with self._tap(slot) as traffic:
-                await slot.page.goto(pages.FANS_PAGE)
-                await traffic.json(pages.API_SUBSCRIBERS)
+                await reading.open_app(slot.page, traffic, pages.FANS_PAGE)
+                await traffic.json(pages.API_SUBSCRIBERS, query={"type": "active"})
                 await slot.page.click(pages.FANS_TAB_ALL)
-                batch: list[dict[str, Any]] = await traffic.json(pages.API_SUBSCRIBERS)
-                fans = [parsers.fan(item) for item in batch]
-                while len(batch) >= pages.SUBSCRIBERS_PAGE_SIZE and not _older(fans[-1], since):
+                query = {"type": "all"}
+                items, more = parsers.page(
+                    await traffic.json(pages.API_SUBSCRIBERS, query=query), "subscribers"
+                )
+                fans = [parsers.fan(item) for item in items]
+                for _ in range(pages.MAX_PAGES):
+                    if not more or (fans and _older(fans[-1], since)):
+                        break
                     await slot.page.click(pages.FANS_MORE)
-                    batch = await traffic.json(pages.API_SUBSCRIBERS)
-                    fans += [parsers.fan(item) for item in batch]
+                    items, more = parsers.page(
+                        await traffic.json(pages.API_SUBSCRIBERS, query=query), "subscribers"
+                    )
+                    fans += [parsers.fan(item) for item in items]
             return [f for f in fans if not _older(f, since)]
 
         fans = self.account.call("fans_since", operation)
@@ -102,11 +135,11 @@ class OnlyFansConnector:
 
         async def operation(slot: Slot) -> list[PlatformMessage]:
             async with self._tap(slot) as traffic:
-                fan_ids = await self._moved_chats(slot, traffic, last_id)
+                fan_ids = await reading.moved_chats(slot.page, traffic, last_id)
                 found: list[PlatformMessage] = []
                 for fan_id in fan_ids:
-                    found += await self._chat(
-                        slot, traffic, fan_id, stop=lambda m: int(m["id"]) <= last_id
+                    found += await reading.chat(
+                        slot.page, traffic, fan_id, stop=lambda m: int(m["id"]) <= last_id
                     )
             return [m for m in found if int(m.platform_message_id) > last_id]
 
@@ -116,52 +149,14 @@ class OnlyFansConnector:
         newest = max((int(m.platform_message_id) for m in items), default=last_id)
         return Page(items=items, next_cursor=json.dumps({"id": newest}))
 
-    async def _moved_chats(self, slot: Slot, traffic: Tap, last_id: int) -> list[str]:
-        await slot.page.goto(pages.CHATS_PAGE)
-        data = await traffic.json(pages.API_CHATS)
-        moved: list[str] = []
-        while True:
-            older_seen = False
-            for chat in data["list"]:
-                last = chat.get("lastMessage")
-                if last and int(last["id"]) > last_id:
-                    moved.append(str(chat["withUser"]["id"]))
-                elif not chat.get("unreadMessagesCount"):
-                    older_seen = True
-            if not data.get("hasMore") or (older_seen and last_id):
-                return moved
-            await slot.page.click(pages.CHATS_MORE)
-            data = await traffic.json(pages.API_CHATS)
-
-    async def _chat(
-        self, slot: Slot, traffic: Tap, fan_id: str, *, stop: Any
-    ) -> list[PlatformMessage]:
-        """A chat's messages, newest first, loading older ones until ``stop(item)``."""
-        path = pages.API_MESSAGES.format(fan_id=fan_id)
-        await slot.page.goto(pages.CHAT_PAGE.format(fan_id=fan_id))
-        data = await traffic.json(path)
-        items: list[dict[str, Any]] = list(data["list"])
-        while data.get("hasMore") and items and not stop(items[-1]):
-            await slot.page.click(pages.MESSAGES_OLDER)
-            data = await traffic.json(path)
-            items += data["list"]
-        return [parsers.message(item, fan_id) for item in items]
-
     def earnings_since(self, cursor: str | None) -> Page[EarningEntry]:
-        """Statement entries at or after the cursor, as far as the statements page loads them."""
+        """Statement entries at or after the cursor, chargebacks included with their status
+        (``EarningEntry.counts_as_revenue`` leaves them out of revenue)."""
         since = parsers.moment(cursor)
 
         async def operation(slot: Slot) -> list[EarningEntry]:
             async with self._tap(slot) as traffic:
-                await slot.page.goto(pages.STATEMENTS_PAGE)
-                data = await traffic.json(pages.API_TRANSACTIONS)
-            entries = [parsers.earning(item) for item in data["list"]]
-            if (
-                data.get("hasMore")
-                and entries
-                and (since is None or entries[-1].occurred_at > since)
-            ):
-                log.warning("the statements page shows only the latest %d entries", len(entries))
+                entries = await reading.statements(slot.page, traffic, since)
             return [e for e in entries if since is None or e.occurred_at >= since]
 
         entries = self.account.call("earnings_since", operation)
@@ -169,14 +164,17 @@ class OnlyFansConnector:
         return Page(items=entries, next_cursor=newest.isoformat() if newest else None)
 
     def send_message(self, message: OutgoingMessage) -> SentReceipt:
-        """Type the message into the chat's composer (with its PPV price) and send it."""
+        """Type the message into the chat's composer (with its PPV price and media), send it."""
+        check_offer(message.price_cents, message.media_ids)
         path = pages.API_MESSAGES.format(fan_id=message.platform_fan_id)
 
         async def operation(slot: Slot) -> SentReceipt:
             page = slot.page
             async with self._tap(slot) as traffic:
-                await page.goto(pages.CHAT_PAGE.format(fan_id=message.platform_fan_id))
-                await traffic.json(path)
+                await reading.open_app(
+                    page, traffic, pages.CHAT_PAGE.format(fan_id=message.platform_fan_id)
+                )
+                parsers.page(await traffic.json(path), "chat messages")
                 await page.fill(pages.COMPOSER_TEXT, message.text)
                 if message.price_cents:
                     await page.fill(pages.COMPOSER_PRICE, f"{message.price_cents / 100:.2f}")
@@ -186,19 +184,20 @@ class OnlyFansConnector:
                         await page.check(pages.VAULT_PICK.format(id=media_id))
                 await page.click(pages.COMPOSER_SEND)
                 sent = await traffic.json(path, method="POST", write=True)
-            return _receipt(sent["id"], sent.get("createdAt"))
+            return _receipt(sent, "id", "createdAt")
 
         return self.account.call("send_message", operation)
 
     def find_sent(
         self, *, platform_fan_id: str, nonce: str, text: str, after: dt.datetime
     ) -> PlatformMessage | None:
-        """Our message with exactly ``text`` sent at or after ``after`` (the site has no nonce)."""
+        """Our latest message showing ``text`` (as the site renders it) sent at or after
+        ``after``; the site keeps no nonce."""
 
         async def operation(slot: Slot) -> list[PlatformMessage]:
             async with self._tap(slot) as traffic:
-                return await self._chat(
-                    slot,
+                return await reading.chat(
+                    slot.page,
                     traffic,
                     platform_fan_id,
                     stop=lambda m: (parsers.moment(m.get("createdAt")) or after) < after,
@@ -208,28 +207,51 @@ class OnlyFansConnector:
         matches = [
             m
             for m in messages
-            if m.direction == "outbound" and m.text == text and m.sent_at >= after
+            if m.direction == "outbound" and same_plain_text(m.text, text) and m.sent_at >= after
         ]
         return max(matches, key=lambda m: int(m.platform_message_id), default=None)
 
     def send_mass_message(self, message: OutgoingMassMessage) -> SentReceipt:
-        """Send to every active fan through the mass-message page."""
+        """Send through the mass-message page to fan lists (all active fans by default)."""
         if message.platform_fan_ids is not None:
-            raise RejectedError("Mass messages go to all active fans; send to each fan instead.")
+            raise RejectedError(
+                "The mass-message page sends to fan lists; send to single fans one by one."
+            )
+        check_offer(message.price_cents, message.media_ids)
 
         async def operation(slot: Slot) -> SentReceipt:
             page = slot.page
             async with self._tap(slot) as traffic:
-                await page.goto(pages.MASS_PAGE)
+                await reading.open_app(page, traffic, pages.MASS_PAGE)
+                parsers.page(await traffic.json(pages.API_FAN_LISTS), "fan lists")
                 await page.wait_for_selector(pages.APP_READY)
+                if message.platform_list_ids is not None:
+                    for box in await page.query_selector_all(f"{pages.MASS_LIST}:checked"):
+                        await box.uncheck()
+                    for list_id in message.platform_list_ids:
+                        await page.check(pages.MASS_LIST_PICK.format(id=list_id))
+                for list_id in message.excluded_list_ids:
+                    await page.check(pages.MASS_EXCLUDE_PICK.format(id=list_id))
                 await page.fill(pages.MASS_TEXT, message.text)
                 if message.price_cents:
                     await page.fill(pages.MASS_PRICE, f"{message.price_cents / 100:.2f}")
+                for media_id in message.media_ids:
+                    await page.check(pages.VAULT_PICK.format(id=media_id))
                 await page.click(pages.MASS_SUBMIT)
                 sent = await traffic.json(pages.API_MASS, method="POST", write=True)
-            return _receipt(sent["id"], None)
+            return _receipt(sent, "id", "date")
 
         return self.account.call("send_mass_message", operation)
+
+    def find_sent_mass(self, *, nonce: str, text: str, after: dt.datetime) -> SentReceipt | None:
+        """Our latest mass message showing ``text`` sent at or after ``after``."""
+        found = [
+            m for m in self.mass_messages() if same_plain_text(m.text, text) and m.sent_at >= after
+        ]
+        latest = max(found, key=lambda m: m.sent_at, default=None)
+        if latest is None:
+            return None
+        return SentReceipt(platform_message_id=latest.platform_mass_id, sent_at=latest.sent_at)
 
     def create_post(self, post: OutgoingPost) -> SentReceipt:
         """Publish the post now, or schedule it for ``publish_at``."""
@@ -237,8 +259,8 @@ class OnlyFansConnector:
         async def operation(slot: Slot) -> SentReceipt:
             page = slot.page
             async with self._tap(slot) as traffic:
-                await page.goto(pages.POSTS_PAGE)
-                await traffic.json(pages.API_POSTS)
+                me = await reading.open_app(page, traffic, pages.POSTS_PAGE)
+                await traffic.json(pages.API_USER_POSTS.format(user_id=me))
                 await page.fill(pages.POST_TEXT, post.caption)
                 for media_id in post.media_ids:
                     await page.check(pages.VAULT_PICK.format(id=media_id))
@@ -247,9 +269,87 @@ class OnlyFansConnector:
                     await page.fill(pages.POST_SCHEDULE, when)
                 await page.click(pages.POST_SUBMIT)
                 created = await traffic.json(pages.API_POSTS, method="POST", write=True)
-            return _receipt(created["id"], created.get("postedAt"))
+            return _receipt(created, "id", "postedAt")
 
         return self.account.call("create_post", operation)
+
+    def find_post(
+        self, *, nonce: str, text: str, after: dt.datetime, publish_at: dt.datetime | None = None
+    ) -> SentReceipt | None:
+        """Our latest published post showing ``text`` posted at or after ``after``.
+
+        Scheduled posts are not in the feed the connector reads, so one cannot be verified.
+        """
+        if publish_at is not None and publish_at > dt.datetime.now(dt.UTC):
+            raise CannotVerifyError(
+                "A scheduled post may already be queued on OnlyFans and the connector cannot "
+                "see the schedule; check the post queue before scheduling it again."
+            )
+
+        async def operation(slot: Slot) -> list[dict[str, Any]]:
+            async with self._tap(slot) as traffic:
+                return await reading.posts(slot.page, traffic, until=after)
+
+        found = [
+            item
+            for item in self.account.call("find_post", operation)
+            if same_text(item.get("text"), text)
+            and (parsers.moment(item.get("postedAt")) or after) >= after
+        ]
+        if not found:
+            return None
+        return _receipt(found[0], "id", "postedAt")
+
+    def mass_messages(self) -> list[MassMessageStats]:
+        """Recent mass messages with their sent, viewed and purchased counts."""
+
+        async def operation(slot: Slot) -> list[MassMessageStats]:
+            async with self._tap(slot) as traffic:
+                await reading.open_app(slot.page, traffic, pages.MASS_PAGE)
+                items, _more = parsers.page(await traffic.json(pages.API_MASS_STATS), "mass")
+            return [parsers.mass_stats(item) for item in items]
+
+        result: list[MassMessageStats] = self.account.call("mass_messages", operation)
+        return result
+
+    def vault_lists(self) -> list[VaultList]:
+        """The vault's lists with their media counts."""
+
+        async def operation(slot: Slot) -> list[VaultList]:
+            async with self._tap(slot) as traffic:
+                await reading.open_app(slot.page, traffic, pages.VAULT_PAGE)
+                items, _more = parsers.page(await traffic.json(pages.API_VAULT_LISTS), "vault")
+            return [parsers.vault_list(item) for item in items]
+
+        result: list[VaultList] = self.account.call("vault_lists", operation)
+        return result
+
+    def fan_lists(self) -> list[FanList]:
+        """The fan lists a mass message can go to, with their sizes."""
+
+        async def operation(slot: Slot) -> list[FanList]:
+            async with self._tap(slot) as traffic:
+                await reading.open_app(slot.page, traffic, pages.MASS_PAGE)
+                items, _more = parsers.page(await traffic.json(pages.API_FAN_LISTS), "fan lists")
+            return [parsers.fan_list(item) for item in items]
+
+        result: list[FanList] = self.account.call("fan_lists", operation)
+        return result
+
+    def promo_links(self) -> list[PromoLink]:
+        """Tracking and free-trial links with clicks, subscribers and revenue."""
+
+        async def operation(slot: Slot) -> list[PromoLink]:
+            async with self._tap(slot) as traffic:
+                await reading.open_app(slot.page, traffic, pages.LINKS_PAGE)
+                tracking, _ = parsers.page(await traffic.json(pages.API_CAMPAIGNS), "campaigns")
+                trial, _ = parsers.page(await traffic.json(pages.API_TRIALS), "trials")
+            return [parsers.promo_link(i, "tracking") for i in tracking] + [
+                parsers.promo_link(i, "trial") for i in trial
+            ]
+
+        result: list[PromoLink] = self.account.call("promo_links", operation)
+        return result
 
     def close(self) -> None:
         """Save the session and give the browser context back."""
@@ -260,10 +360,13 @@ def _older(fan: PlatformFan, since: dt.datetime | None) -> bool:
     return since is not None and fan.subscribed_at is not None and fan.subscribed_at < since
 
 
-def _receipt(platform_id: Any, created_at: str | None) -> SentReceipt:
+def _receipt(body: Any, id_key: str, time_key: str) -> SentReceipt:
+    """The receipt in a write's answer; an answer without an id leaves the outcome unknown."""
+    if not isinstance(body, dict) or body.get(id_key) is None:
+        raise OutcomeUnknownError("the platform's answer to the write has no id")
     return SentReceipt(
-        platform_message_id=str(platform_id),
-        sent_at=parsers.moment(created_at) or dt.datetime.now(dt.UTC),
+        platform_message_id=str(body[id_key]),
+        sent_at=parsers.moment(body.get(time_key)) or dt.datetime.now(dt.UTC),
     )
 
 

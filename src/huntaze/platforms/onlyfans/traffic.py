@@ -1,20 +1,24 @@
 """Reading the JSON the web app itself fetches (DESIGN.md §3 "The OnlyFans connector").
 
 A :func:`tap` listens to the page's responses (``page.on("response")``) while the connector
-navigates and clicks; :meth:`Tap.json` waits for the next response of one endpoint and maps its
-status to the connector errors. The connector never sends these requests itself, so the site's
-own request signing is never re-implemented.
+navigates and clicks; :meth:`Tap.json` waits for the next response of one endpoint — its path
+and the query filters that tell it apart (the app fetches ``/chats`` and
+``/chats?filter=unread`` side by side) — and maps its status to the connector errors. A body
+that is not JSON (an error page, a challenge page) is a transient error, never a crash. The
+connector never sends these requests itself, so the site's own request signing is never
+re-implemented.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as BrowserPage
 from playwright.async_api import Request, Response
 
@@ -48,19 +52,28 @@ class Tap:
         """Keep a request that got no response."""
         self.failed.append(request)
 
-    async def json(self, path: str, *, method: str = "GET", write: bool = False) -> Any:
+    async def json(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        query: Mapping[str, str | None] | None = None,
+        write: bool = False,
+    ) -> Any:
         """The JSON body of the next ``method`` response whose URL path is ``path``.
 
+        ``query``: each named parameter must have that value (``None``: must be absent).
         ``write``: the request changes something, so a lost or failed answer means the outcome
         is unknown (the caller must look before trying again), never a plain retry.
         """
+        wanted = dict(query or {})
         deadline = time.monotonic() + self.timeout_s
         while time.monotonic() < deadline:
             for response in self.responses:
-                if _matches(response.request, path, method):
+                if _matches(response.request, path, method, wanted):
                     self.responses.remove(response)
                     return await _body(response, write=write)
-            if write and any(_matches(r, path, method) for r in self.failed):
+            if write and any(_matches(r, path, method, wanted) for r in self.failed):
                 raise OutcomeUnknownError("the platform's answer to the write was lost")
             if on_login_page(self.page, self.login):
                 raise SessionExpiredError("the platform session has expired")
@@ -70,8 +83,18 @@ class Tap:
         raise TransientError(f"the page did not load {path} in {self.timeout_s:.0f} s")
 
 
-def _matches(request: Request, path: str, method: str) -> bool:
-    return request.method == method and urlparse(request.url).path == path
+def _matches(request: Request, path: str, method: str, query: dict[str, str | None]) -> bool:
+    url = urlparse(request.url)
+    if request.method != method or url.path != path:
+        return False
+    params = parse_qs(url.query, keep_blank_values=True)
+    for name, value in query.items():
+        if value is None:
+            if params.get(name, [""]) != [""]:
+                return False
+        elif params.get(name) != [value]:
+            return False
+    return True
 
 
 async def _body(response: Response, *, write: bool) -> Any:
@@ -87,7 +110,14 @@ async def _body(response: Response, *, write: bool) -> Any:
     if status >= 500:
         error_type = OutcomeUnknownError if write else TransientError
         raise error_type(f"the platform answered {status}")
-    body = await response.json()
+    try:
+        body = await response.json()
+    except (PlaywrightError, ValueError):
+        if write and status < 400:
+            raise OutcomeUnknownError(
+                f"the platform answered the write {status} without JSON"
+            ) from None
+        raise TransientError(f"the platform answered {status} without JSON") from None
     if status >= 400:
         error = body.get("error", {}) if isinstance(body, dict) else {}
         raise RejectedError(str(error.get("message") or f"the platform answered {status}"))

@@ -177,6 +177,26 @@ class SimulatorApiConnector:
             platform_message_id=f"mass:{body['id']}", sent_at=dt.datetime.now(dt.UTC)
         )
 
+    def find_sent_mass(self, *, nonce: str, text: str, after: dt.datetime) -> SentReceipt | None:
+        """Our mass message with this nonce, if the platform has it."""
+        body = self.client.request("GET", "/mass-messages", params={"nonce": nonce, "limit": 5})
+        items = body["items"]
+        if not items:
+            return None
+        sent_at = _time(items[0].get("created_at")) or after
+        return SentReceipt(platform_message_id=f"mass:{items[0]['id']}", sent_at=sent_at)
+
+    def find_post(
+        self, *, nonce: str, text: str, after: dt.datetime, publish_at: dt.datetime | None = None
+    ) -> SentReceipt | None:
+        """Our post (published or scheduled) with this nonce, if the platform has it."""
+        body = self.client.request("GET", "/posts", params={"nonce": nonce, "limit": 5})
+        items = body["items"]
+        if not items:
+            return None
+        created = _time(items[0].get("created_at")) or after
+        return SentReceipt(platform_message_id=f"post:{items[0]['id']}", sent_at=created)
+
     def create_post(self, post: OutgoingPost) -> SentReceipt:
         """Publish a post now, or schedule it."""
         body = self.client.request(

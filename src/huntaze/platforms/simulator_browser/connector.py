@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 from huntaze.platforms.base import (
+    CannotVerifyError,
     EarningEntry,
     NeedsHumanError,
     OutgoingMassMessage,
@@ -201,6 +202,23 @@ class SimulatorBrowserConnector:
             )
 
         return self.account.call("send_mass_message", operation)
+
+    def find_sent_mass(self, *, nonce: str, text: str, after: dt.datetime) -> SentReceipt | None:
+        """The pages keep no record of mass messages sent, so an earlier try cannot be seen."""
+        raise CannotVerifyError(
+            "The simulator's pages list no sent mass messages; check the fans' chats before "
+            "sending it again."
+        )
+
+    def find_post(
+        self, *, nonce: str, text: str, after: dt.datetime, publish_at: dt.datetime | None = None
+    ) -> SentReceipt | None:
+        """The pages show posts without the time they were made, so a repeat cannot be told
+        from an earlier post with the same caption."""
+        raise CannotVerifyError(
+            "The simulator's post list shows no creation time; check the posts before "
+            "publishing it again."
+        )
 
     def create_post(self, post: OutgoingPost) -> SentReceipt:
         """Publish the post now, or schedule it for ``publish_at``."""

@@ -90,7 +90,8 @@
       }
       older.addEventListener("click", () => load(true));
       await load(false);
-      await api("/chats/" + fanId + "/mark-as-read", { method: "POST" });
+      // Marking the chat read is a side effect: the chat works even when its answer is lost.
+      await api("/chats/" + fanId + "/mark-as-read", { method: "POST" }).catch(() => null);
       const mediaBox = app.querySelector(".b-chat__media");
       app.querySelector(".b-chat__btn-media").addEventListener("click", async () => {
         if (!mediaBox.innerHTML) { mediaBox.innerHTML = await vaultPicker(); }
