@@ -9,13 +9,14 @@ Stored JSON carries each API key only as ``api_key_encrypted`` (Fernet, via
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from huntaze.ai.settings import ProviderSettings
 from huntaze.ai.tasks import TASKS
 from huntaze.core.errors import InvalidInputError, field_error
+from huntaze.core.fields import BudgetCents, ModelName, ProviderName
 from huntaze.core.security import decrypt_secret, encrypt_secret
 
 EMBEDDED = "local"
@@ -31,43 +32,45 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "openai": (0.15, 0.60),
     "azure": (0.15, 0.60),
 }
-_NAME = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+TaskName = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+PricePerMillionTokens = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
+BlankOrModelName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
-class ProviderIn(BaseModel):
+class _StrictInput(BaseModel):
+    """Request shapes: no unknown fields, no coercion (``false`` is not a number here)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ProviderIn(_StrictInput):
     """A provider to add or replace; a blank ``api_key`` keeps the key already stored."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(pattern=_NAME, description="Lower-case name used in task routes.")
+    name: ProviderName
     kind: ProviderKind
-    model: str = Field(min_length=1, max_length=200, description="Model or Azure deployment.")
+    model: ModelName = Field(description="Model or Azure deployment.")
     base_url: str = Field(default="", max_length=500, description="Server URL; Azure endpoint.")
     api_key: str = Field(default="", max_length=1000, description="Blank keeps the stored key.")
     api_version: str = Field(default="2024-10-21", max_length=40)
-    input_per_mtok_usd: float | None = Field(default=None, ge=0, le=10_000)
-    output_per_mtok_usd: float | None = Field(default=None, ge=0, le=10_000)
+    input_per_mtok_usd: PricePerMillionTokens | None = None
+    output_per_mtok_usd: PricePerMillionTokens | None = None
 
 
-class TaskRouteIn(BaseModel):
+class TaskRouteIn(_StrictInput):
     """Which provider serves one task, and the model to ask it for (blank: its own)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    provider: str = Field(min_length=1, max_length=40)
-    model: str = Field(default="", max_length=200)
+    provider: ProviderName
+    model: BlankOrModelName = ""
 
 
-class AISettingsIn(BaseModel):
+class AISettingsIn(_StrictInput):
     """Every AI setting of an organization, replaced as a whole."""
 
-    model_config = ConfigDict(extra="forbid")
-
     providers: list[ProviderIn] = Field(default_factory=list, max_length=20)
-    default_provider: str = Field(default=EMBEDDED, max_length=40)
-    tasks: dict[str, TaskRouteIn] = Field(default_factory=dict)
-    monthly_cap_cents: int | None = Field(default=None, ge=0, le=10**10)
-    task_monthly_cap_cents: dict[str, int] = Field(default_factory=dict)
+    default_provider: ProviderName = EMBEDDED
+    tasks: dict[TaskName, TaskRouteIn] = Field(default_factory=dict, max_length=50)
+    monthly_cap_cents: BudgetCents | None = None
+    task_monthly_cap_cents: dict[TaskName, BudgetCents] = Field(default_factory=dict, max_length=50)
 
 
 class ProviderView(BaseModel):

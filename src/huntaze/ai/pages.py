@@ -6,7 +6,6 @@ task, add providers (keys stored encrypted, shown only as set or not), and test 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,6 +18,7 @@ from huntaze.ai.org_settings import EMBEDDED, KIND_LABELS, AISettingsIn, Provide
 from huntaze.ai.service import ai, parse_month
 from huntaze.ai.sql_usage import month_bounds
 from huntaze.core.errors import InvalidInputError, field_error
+from huntaze.core.fields import MAX_BUDGET_CENTS, cents_from_text
 from huntaze.core.http import DbSession
 from huntaze.web.templating import register_nav, render
 
@@ -45,21 +45,12 @@ def _recent_months(current: str, count: int = 12) -> list[str]:
 
 
 def _cents(form: Form, field: str) -> int | None:
-    raw = form.get(field, "").strip().lstrip("$")
-    if not raw:
-        return None
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
+        return cents_from_text(form.get(field, ""), max_cents=MAX_BUDGET_CENTS)
+    except ValueError as exc:
         raise InvalidInputError(
-            "A cap must be an amount in dollars.",
-            errors=[field_error(field, "an amount in dollars, e.g. 25 or 7.50")],
+            "A cap must be an amount in dollars.", errors=[field_error(field, str(exc))]
         ) from None
-    if value < 0:
-        raise InvalidInputError(
-            "A cap cannot be negative.", errors=[field_error(field, "cannot be negative")]
-        )
-    return int(value * 100)
 
 
 @router.get("/ai")
@@ -131,7 +122,7 @@ def save_provider(request: Request, auth: PageUser, session: DbSession, form: Fo
     for price in ("input_per_mtok_usd", "output_per_mtok_usd"):
         fields[price] = form.get(price, "").strip() or None
     try:
-        provider = ProviderIn.model_validate(fields)
+        provider = ProviderIn.model_validate(fields, strict=False)
     except ValidationError as exc:
         error = InvalidInputError(
             "The provider is not valid.",
@@ -159,6 +150,19 @@ def delete_provider(request: Request, auth: PageUser, session: DbSession, name: 
     return _save(request, auth, session, data, "removed")
 
 
+def _route(task: str, provider: str, model: str) -> TaskRouteIn:
+    try:
+        return TaskRouteIn(provider=provider, model=model)
+    except ValidationError as exc:
+        raise InvalidInputError(
+            "The provider or model of a task is not valid.",
+            errors=[
+                field_error(f"{e['loc'][0]}__{task}", str(e["msg"]).removeprefix("Value error, "))
+                for e in exc.errors()
+            ],
+        ) from None
+
+
 @router.post("/ai/settings/routing")
 def save_routing(request: Request, auth: PageUser, session: DbSession, form: FormData) -> Response:
     """Each task's provider and model, the default provider and the monthly caps in dollars."""
@@ -170,7 +174,7 @@ def save_routing(request: Request, auth: PageUser, session: DbSession, form: For
             provider = form.get(f"provider__{route.task}", "")
             if provider:
                 model = form.get(f"model__{route.task}", "").strip()
-                tasks[route.task] = TaskRouteIn(provider=provider, model=model)
+                tasks[route.task] = _route(route.task, provider, model)
             cap = _cents(form, f"cap__{route.task}")
             if cap is not None:
                 caps[route.task] = cap

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel
@@ -12,6 +12,7 @@ from huntaze.ai.org_settings import AISettingsIn, AISettingsOut
 from huntaze.ai.schemas import AIRecord
 from huntaze.ai.service import ProviderTestResult, TaskInfo, ai
 from huntaze.ai.usage_summary import UsageSummary
+from huntaze.core.fields import Month
 from huntaze.core.http import DbSession
 
 router = APIRouter(tags=["ai"])
@@ -47,7 +48,7 @@ def run_task(
 def usage(
     actor: ApiActor,
     session: DbSession,
-    month: str | None = Query(default=None, pattern=r"^\d{4}-\d{2}$"),
+    month: Annotated[Month | None, Query()] = None,
 ) -> UsageSummary:
     """Calls, tokens and cost of a month (default: this one) per task, model and creator."""
     return ai.usage_summary(session, actor, month=month or "")

@@ -8,7 +8,7 @@ recorded in ``ai_usage``. Settings are validated, stored with encrypted keys and
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 import threading
 import time
 from typing import Any, Literal
@@ -35,6 +35,7 @@ from huntaze.compliance.models import Direction
 from huntaze.compliance.rulebook import rulebook
 from huntaze.core.db import utcnow
 from huntaze.core.errors import InvalidInputError, NotFoundError, field_error
+from huntaze.core.fields import MONTH_PATTERN
 from huntaze.core.tenancy import OrgId
 from huntaze.creators.service import creators
 
@@ -66,9 +67,7 @@ def parse_month(month: str | None) -> str:
     """A valid ``YYYY-MM`` (this month when empty); a bad value is a 422 naming ``month``."""
     if not month:
         return month_of(utcnow())
-    try:
-        dt.datetime.strptime(month, "%Y-%m")
-    except ValueError:
+    if re.fullmatch(MONTH_PATTERN, month) is None:
         raise InvalidInputError(
             "The month must look like 2026-11.", errors=[field_error("month", "expected YYYY-MM")]
         ) from None

@@ -133,9 +133,7 @@ ProviderName = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
     Field(description="Lower-case name used in task routes (at most 40 characters)."),
 ]
-ModelName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-]
+ModelName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """A model or deployment name: the AI usage table holds 200 characters."""
 ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 """An id of one of our rows (or of a platform's), as it comes in a path, query or form."""

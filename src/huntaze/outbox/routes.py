@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from huntaze.accounts.auth import ApiActor
+from huntaze.core.fields import MAX_OFFSET
 from huntaze.core.http import DbSession
 from huntaze.outbox.accounts import account_recovery
 from huntaze.outbox.schemas import OutboundCreate, OutboundCreateIn, OutboundFilter, OutboundOut
@@ -46,7 +47,7 @@ def list_outbound(
     source_kind: str | None = None,
     source_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[OutboundOut]:
     """The organization's outbound messages, newest first, filtered."""
     filters = OutboundFilter(

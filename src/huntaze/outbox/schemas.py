@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from huntaze.core.fields import AwareDatetime, Limit, Offset, PriceCents
 from huntaze.outbox.states import AuthorKind, Kind, State
 
 FanId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -15,7 +16,6 @@ IdempotencyKey = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Cents = Annotated[int, Field(ge=0, le=100_000_00)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -34,9 +34,9 @@ class OutboundCreate(StrictInput):
     platform_fan_id: FanId | None = None
     recipient_fan_ids: Annotated[list[FanId], Field(max_length=100_000)] | None = None
     media_ids: Annotated[list[MediaId], Field(max_length=20)] = []
-    price_cents: Cents | None = None
+    price_cents: PriceCents | None = None
     currency: Currency = "USD"
-    publish_at: Annotated[dt.datetime, Field(strict=False)] | None = None
+    publish_at: AwareDatetime | None = None
     author_kind: Annotated[AuthorKind, Field(strict=False)] = AuthorKind.PERSON
     ai_model: Annotated[str, StringConstraints(max_length=120)] | None = None
     ai_prompt_version: Annotated[str, StringConstraints(max_length=64)] | None = None
@@ -58,8 +58,6 @@ class OutboundCreate(StrictInput):
             raise ValueError(f"a {self.kind.value} has no price; use kind ppv")
         if self.kind != Kind.POST and self.publish_at is not None:
             raise ValueError("only a post has publish_at")
-        if self.publish_at is not None and self.publish_at.utcoffset() is None:
-            raise ValueError("publish_at needs a timezone")
         ai_written = self.author_kind in (AuthorKind.AI_DRAFT_APPROVED, AuthorKind.AUTO_SEND)
         if ai_written and not (self.ai_model and self.ai_prompt_version):
             raise ValueError("AI-written text needs ai_model and ai_prompt_version")
@@ -122,8 +120,8 @@ class OutboundFilter(BaseModel):
     platform_account_id: str | None = None
     source_kind: str | None = None
     source_id: str | None = None
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class CircuitOut(BaseModel):
