@@ -8,7 +8,8 @@
    kind of action (:mod:`huntaze.platforms.limits`).
 3. If an earlier attempt may have reached the platform (``send_started_at`` was already set:
    the outcome was unknown, or a worker died mid-send), ask the platform first with
-   ``find_sent`` (nonce, or exact text) and record that copy instead of sending again.
+   ``find_sent`` / ``find_sent_mass`` / ``find_post`` (nonce, or the text as the platform
+   renders it) and record that copy instead of sending again.
 4. Send, then record ``sent`` with the platform's message id, in a new transaction.
 
 Failures never lose a message: what may succeed later goes back to ``queued`` with a retry time
@@ -198,22 +199,34 @@ class _VerificationImpossibleError(Exception):
 
 
 def _find_previous(connector: base.PlatformConnector, job: SendJob) -> base.SentReceipt | None:
-    fan_id = job.platform_fan_id or next(iter(job.recipient_fan_ids or []), None)
-    if fan_id is None:
+    after = job.send_started_at - FIND_SENT_SLACK
+    try:
+        if job.kind == Kind.MASS_MESSAGE:
+            receipt = connector.find_sent_mass(nonce=job.nonce, text=job.text, after=after)
+        elif job.kind == Kind.POST:
+            receipt = connector.find_post(
+                nonce=job.nonce, text=job.text, after=after, publish_at=job.publish_at
+            )
+        else:
+            assert job.platform_fan_id is not None
+            found = connector.find_sent(
+                platform_fan_id=job.platform_fan_id, nonce=job.nonce, text=job.text, after=after
+            )
+            receipt = (
+                None
+                if found is None
+                else base.SentReceipt(
+                    platform_message_id=found.platform_message_id, sent_at=found.sent_at
+                )
+            )
+    except base.CannotVerifyError as exc:
         raise _VerificationImpossibleError(
-            f"An earlier try of this {job.kind.value} may have been published and it cannot be "
-            "looked up; check the platform before sending it again."
-        )
-    found = connector.find_sent(
-        platform_fan_id=fan_id,
-        nonce=job.nonce,
-        text=job.text,
-        after=job.send_started_at - FIND_SENT_SLACK,
-    )
-    if found is None:
-        return None
-    log.info("outbound message %s was already delivered; not sending again", job.message_id)
-    return base.SentReceipt(platform_message_id=found.platform_message_id, sent_at=found.sent_at)
+            f"An earlier try of this {job.kind.value} may have arrived and it cannot be looked "
+            f"up: {exc.message}"
+        ) from exc
+    if receipt is not None:
+        log.info("outbound message %s was already delivered; not sending again", job.message_id)
+    return receipt
 
 
 def _send(connector: base.PlatformConnector, job: SendJob) -> base.SentReceipt:
