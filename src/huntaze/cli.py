@@ -9,7 +9,6 @@ and Redis).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import subprocess
@@ -97,10 +96,14 @@ def _wait_until_answering(
 
 @contextmanager
 def _simulator_process(host: str, port: int) -> Iterator[None]:
-    """The simulator as a child process (it stands in for an outside platform)."""
+    """The simulator as a child process (it stands in for an outside platform); it dies with
+    this process, even if this one is killed with SIGKILL (:mod:`huntaze.core.lifeline`)."""
+    from huntaze.core import lifeline
+
     process = subprocess.Popen(
         [sys.executable, "-m", "huntaze", "simulator", "--host", host, "--port", str(port)],
         stdout=subprocess.DEVNULL,
+        env=lifeline.env_for_child(),
     )
     try:
         _wait_until_answering(f"http://{host}:{port}/login", process)
@@ -111,6 +114,29 @@ def _simulator_process(host: str, port: int) -> Iterator[None]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _require_free_port(host: str, port: int, what: str) -> None:
+    """Stop with a clear message when something already listens on ``host:port``."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            typer.echo(
+                f"Port {port} on {host} is already in use ({exc.strerror}), so {what} cannot "
+                "start there. Stop what listens on it (another `huntaze up`?) or choose another "
+                "port.",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
+def _log_like_a_worker() -> None:
+    """Worker log lines on stderr (the sender says what it does, e.g. "already delivered")."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
 def _check_unverified_accounts() -> None:
@@ -218,10 +244,14 @@ def up(
     """Run everything on the embedded defaults: migrate, demo data, simulator, web and queue."""
     from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD
 
+    _require_free_port(host, port, "Huntaze")
+    if simulator_port:
+        _require_free_port(host, simulator_port, "the fan-platform simulator")
     _apply_data_dir(data_dir)
     _migrate()
     simulator_url = f"http://{host}:{simulator_port}" if simulator_port else None
     _load_demo_if_empty(simulator_url)
+    _log_like_a_worker()
     typer.echo("")
     typer.echo(f"  Huntaze is running at http://{host}:{port}/")
     typer.echo(f"  Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
@@ -259,15 +289,20 @@ def worker(
     """Consume the task queue until stopped (SIGINT/SIGTERM finish the running tasks first)."""
     from huntaze import tasks_registry
     from huntaze.core import tasks
+    from huntaze.outbox.watchdog import SendWatchdog
 
     _apply_data_dir(data_dir)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _log_like_a_worker()
     tasks_registry.import_all()
     tasks.bind_all_tasks("default")
     consumer = tasks.huey("default").create_consumer(
         workers=threads, worker_type="thread", periodic=periodic
     )
-    consumer.run()
+    watchdog = SendWatchdog().start()
+    try:
+        consumer.run()
+    finally:
+        watchdog.stop()
 
 
 @app.command("browser-worker")
@@ -288,9 +323,8 @@ def browser_worker(
     if max_contexts is not None:
         os.environ["HUNTAZE_BROWSER_MAX_CONTEXTS"] = str(max_contexts)
         get_settings.cache_clear()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _log_like_a_worker()
     tasks_registry.import_all()
-    importlib.import_module("huntaze.platforms.browser.tasks")
     pool = browser_pool.BrowserPool().start()
     browser_pool.use_pool(pool)
     tasks.bind_all_tasks("browser")
@@ -305,4 +339,7 @@ def browser_worker(
 
 def main() -> None:
     """Entry point for ``python -m huntaze``."""
+    from huntaze.core import lifeline
+
+    lifeline.follow_parent_from_env()  # a child of `huntaze up` dies with it
     app()

@@ -36,6 +36,7 @@ from huntaze.creators import pages as creator_pages
 from huntaze.creators import routes as creator_routes
 from huntaze.outbox import pages as outbox_pages
 from huntaze.outbox import routes as outbox_routes
+from huntaze.outbox.watchdog import SendWatchdog
 from huntaze.web import errors, home
 from huntaze.web.security_headers import SecurityHeadersMiddleware
 
@@ -82,6 +83,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         consumers: list[Any] = []
+        watchdog: SendWatchdog | None = None
         if run_queue_consumer:
             tasks_registry.import_all()
             tasks.bind_all_tasks()
@@ -95,9 +97,12 @@ def create_app(
             ]
             for consumer in consumers:
                 _start_keeping_signal_handlers(consumer)
+            watchdog = SendWatchdog().start()  # recovers a dead send within seconds
         try:
             yield
         finally:
+            if watchdog is not None:
+                watchdog.stop()
             for consumer in consumers:
                 consumer.stop(graceful=True)
 
