@@ -20,11 +20,11 @@ import httpx
 import pytest
 from tests.live_server import CHROMIUM, serve
 from tests.platforms.browser.conftest import ADMIN
+from tests.platforms.browser.probe_tasks import run_connector_action, seal_connection
 
 from huntaze.config import Settings
 from huntaze.core.tasks import build_huey, enqueue_now, reset_queues, use_huey
 from huntaze.platforms.browser.memory import chromium_rss_bytes
-from huntaze.platforms.browser.tasks import run_connector_action, seal_connection
 from huntaze.platforms.registry import AccountConnection
 from huntaze.simulator import SimulatorSettings, create_simulator_app
 from huntaze.simulator.db import SimulatorDatabase
@@ -32,6 +32,7 @@ from huntaze.simulator.seeding import seed_simulator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ACCOUNTS = 4
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -59,11 +60,14 @@ def test_two_workers_never_act_on_one_account_at_once(tmp_path: Path, simulator_
     data_dir = tmp_path / "data"
     use_huey(build_huey(Settings(data_dir=data_dir, queue_immediate=False), "browser"), "browser")
     env = {**os.environ, "HUNTAZE_QUEUE_IMMEDIATE": "false", "HUNTAZE_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-m", "huntaze", "browser-worker", "--threads", "2"]
+    # The real browser worker, started with the test's probe task declared (probe_worker.py).
+    probe = "tests.platforms.browser.probe_worker"
+    command = [sys.executable, "-m", probe, "browser-worker", "--threads", "2"]
     workers = [
         subprocess.Popen(
             [*command, "--max-contexts", "2", "--data-dir", str(data_dir)],
             env=env,
+            cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

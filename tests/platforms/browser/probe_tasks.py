@@ -1,9 +1,9 @@
-"""The ``browser`` queue's diagnostic task: one read action of a browser connector, run under
-the account's cross-process lock (DESIGN.md §3 "browser pool", §6 "Send" for the lock).
+"""A diagnostic task for the browser-worker test: one read action of a browser connector, run
+under the account's cross-process lock (DESIGN.md §3 "browser pool", §6 "Send" for the lock).
 
-``huntaze browser-worker`` consumes it (with the outbox's send task, which routes itself to the
-same queue). The connection travels sealed with :func:`seal_connection` (encrypted: it holds the
-account's secret), since this task has no database row to read it from.
+It lives in tests/ because only ``test_browser_worker.py`` uses it: ``probe_worker.py`` starts a
+real ``huntaze browser-worker`` that knows it too. The connection travels sealed with
+:func:`seal_connection` (encrypted: it holds the account's secret), since the task has no row.
 """
 
 from __future__ import annotations
