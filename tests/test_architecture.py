@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from huntaze.domains import DOMAINS
+
 SRC = Path(__file__).resolve().parent.parent / "src" / "huntaze"
 PLUMBING = SRC / "core"
 # The fan-platform simulator is a separate app with its own database and no tenants.
@@ -110,3 +112,34 @@ def test_pages_never_end_their_transaction() -> None:
         for line in transaction_ends(ast.parse(path.read_text()))
     ]
     assert offences == [], "the request boundary commits or rolls back (core/http.py)"
+
+
+def _declares_tables(tree: ast.AST) -> bool:
+    return any(
+        isinstance(node, ast.ClassDef)
+        and any(isinstance(base, ast.Name) and base.id == "Base" for base in node.bases)
+        for node in ast.walk(tree)
+    )
+
+
+def test_every_domain_is_in_the_one_list() -> None:
+    """Routers, tables and queue tasks all come from ``huntaze.domains.DOMAINS``."""
+    listed = {domain.package for domain in DOMAINS}
+    with_routes = {
+        ".".join(path.parent.relative_to(SRC).parts)
+        for path in _python_files(SRC)
+        if path.name == "routes.py"
+    }
+    assert with_routes <= listed
+    table_modules = {
+        ".".join(path.relative_to(SRC).with_suffix("").parts)
+        for path in _python_files(SRC)
+        if PLUMBING not in path.parents and _declares_tables(ast.parse(path.read_text()))
+    }
+    assert table_modules == {f"{d.package}.{d.models}" for d in DOMAINS if d.models}
+    queue_task_modules = {
+        ".".join(path.relative_to(SRC).with_suffix("").parts)
+        for path in _python_files(SRC)
+        if "@task(" in path.read_text() and PLUMBING not in path.parents
+    }
+    assert queue_task_modules <= {f"{d.package}.{d.tasks}" for d in DOMAINS if d.tasks}

@@ -19,23 +19,12 @@ from sqlalchemy import text
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import JSONResponse, Response
 
-from huntaze import __version__, tasks_registry
-from huntaze.accounts import pages as account_pages
-from huntaze.accounts import routes as account_routes
-from huntaze.ai import pages as ai_pages
-from huntaze.ai import routes as ai_routes
-from huntaze.ai.similarity import routes as similarity_routes
-from huntaze.compliance import pages as compliance_pages
-from huntaze.compliance import routes as compliance_routes
+from huntaze import __version__, domains, tasks_registry
 from huntaze.config import Settings, get_settings
 from huntaze.core import tasks
 from huntaze.core.db import Database, get_database
 from huntaze.core.observability import RequestContextMiddleware, configure_logging, metrics_response
 from huntaze.core.ratelimit import RateLimiter
-from huntaze.creators import pages as creator_pages
-from huntaze.creators import routes as creator_routes
-from huntaze.outbox import pages as outbox_pages
-from huntaze.outbox import routes as outbox_routes
 from huntaze.outbox.watchdog import SendWatchdog
 from huntaze.web import errors, home
 from huntaze.web.security_headers import SecurityHeadersMiddleware
@@ -60,12 +49,8 @@ def _start_keeping_signal_handlers(consumer: Any) -> None:
 
 def _api_router() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=errors.PROBLEM_RESPONSES)
-    api.include_router(account_routes.router)
-    api.include_router(creator_routes.router)
-    api.include_router(outbox_routes.router)
-    api.include_router(compliance_routes.router)
-    api.include_router(ai_routes.router)
-    api.include_router(similarity_routes.router)
+    for router in domains.api_routers():
+        api.include_router(router)
     return api
 
 
@@ -127,11 +112,8 @@ def create_app(
 
     app.include_router(_api_router())
     app.include_router(home.router)
-    app.include_router(account_pages.router)
-    app.include_router(creator_pages.router)
-    app.include_router(outbox_pages.router)
-    app.include_router(compliance_pages.router)
-    app.include_router(ai_pages.router)
+    for router in domains.page_routers():
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", include_in_schema=False)

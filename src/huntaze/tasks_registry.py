@@ -1,13 +1,16 @@
-"""Imports every module that declares queue tasks, so a worker knows all of them."""
+"""Imports every module that declares queue tasks, so a worker knows all of them.
+
+The modules are those of :data:`huntaze.domains.DOMAINS`.
+"""
 
 from __future__ import annotations
 
 import importlib
 
-TASK_MODULES = ("huntaze.accounts.tasks", "huntaze.outbox.tasks")
+from huntaze.domains import task_module_names
 
 
 def import_all() -> None:
     """Import each task module (declaring its tasks)."""
-    for name in TASK_MODULES:
+    for name in task_module_names():
         importlib.import_module(name)
