@@ -1,11 +1,17 @@
-"""The traffic tap tells responses apart by path and by the query filters that matter."""
+"""The traffic tap tells responses apart by path and by the query filters that matter, and turns
+what is not the platform's JSON into a clear error."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from huntaze.platforms.onlyfans.traffic import _matches
+import pytest
+
+from huntaze.platforms.base import OutcomeUnknownError, RejectedError, TransientError
+from huntaze.platforms.onlyfans.traffic import _body, _matches
 
 
 @dataclass
@@ -37,3 +43,39 @@ def test_subscriber_types_and_methods() -> None:
     assert not matches(url, "/api2/v2/subscriptions/subscribers", {"type": "active"})
     assert not matches(url, "/api2/v2/subscriptions/subscribers", {}, method="POST")
     assert not matches(url, "/api2/v2/subscriptions", {})
+
+
+@dataclass
+class SeenResponse:
+    """What the tap reads of a browser response: status, headers and a body to parse."""
+
+    status: int
+    body: str
+    headers: dict[str, str]
+
+    async def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@pytest.mark.parametrize(
+    ("status", "write", "error"),
+    [
+        (200, False, TransientError),
+        (403, False, TransientError),
+        (200, True, OutcomeUnknownError),
+        (403, True, TransientError),
+    ],
+)
+def test_a_page_instead_of_json_is_not_a_crash(
+    status: int, write: bool, error: type[Exception]
+) -> None:
+    response: Any = SeenResponse(status, "<html><body>Just a moment…</body></html>", {})
+    with pytest.raises(error, match="without JSON"):
+        asyncio.run(_body(response, write=write))
+
+
+def test_a_json_refusal_carries_the_platform_message() -> None:
+    body = '{"error": {"code": 0, "message": "Wrong price"}}'
+    response: Any = SeenResponse(400, body, {})
+    with pytest.raises(RejectedError, match="Wrong price"):
+        asyncio.run(_body(response, write=True))
