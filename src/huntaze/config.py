@@ -42,7 +42,15 @@ class Settings(BaseSettings):
     queue_workers: int = 2
     queue_immediate: bool = False
     rate_limit_per_minute: int = 600
-    login_rate_limit_per_minute: int = 20
+    # Guessing kept slow (core/backoff.py): failures allowed per account (password) and per
+    # client address (passwords, API keys) before each further one locks for twice as long,
+    # from the first lockout up to the ceiling; forgotten after a quiet hour.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    api_key_failures_per_address: int = 20
+    lockout_first_s: float = 30.0
+    lockout_max_s: float = 900.0
+    lockout_forget_after_s: float = 3600.0
     # Outbox send pipeline (DESIGN.md §6 "Send"). Per-account pacing per action kind: the
     # platform's defaults (platforms/limits.py, docs/rate-limits.md) with these overrides, e.g.
     # HUNTAZE_PLATFORM_SEND_LIMITS='{"message": {"per_minute": 120, "burst": 20}}'.
@@ -64,6 +72,14 @@ class Settings(BaseSettings):
     browser_recycle_above_mb: int = 3000
     browser_action_timeout_s: float = 60.0
     browser_step_timeout_s: float = 15.0
+    # Blob storage (storage/blobs.py): a local directory, or S3 / any S3-compatible server.
+    blob_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_dev(self) -> Settings:
@@ -83,14 +99,6 @@ class Settings(BaseSettings):
     @property
     def resolved_data_dir(self) -> Path:
         """The data dir as an absolute path, created on first use."""
-    # Blob storage (storage/blobs.py): a local directory, or S3 / any S3-compatible server.
-    blob_backend: Literal["local", "s3"] = "local"
-    s3_bucket: str = ""
-    s3_prefix: str = ""
-    s3_endpoint_url: str = ""
-    s3_region: str = "us-east-1"
-    s3_access_key_id: str = ""
-    s3_secret_access_key: str = ""
         path = self.data_dir.expanduser().resolve()
         path.mkdir(parents=True, exist_ok=True)
         return path

@@ -59,3 +59,30 @@ def test_api_answers_429_with_retry_after(
     assert limited.status_code == 429
     assert int(limited.headers["Retry-After"]) >= 1
     assert limited.json()["title"] == "Too many requests"
+
+
+@pytest.mark.parametrize("make_storage", _storages())
+def test_acquire_says_where_the_caller_stands(make_storage: object) -> None:
+    limiter = RateLimiter(make_storage())  # type: ignore[operator]
+    key = uuid.uuid4().hex
+    statuses = [limiter.acquire(key, per_minute=2) for _ in range(3)]
+    assert [(s.allowed, s.remaining) for s in statuses] == [(True, 1), (True, 0), (False, 0)]
+    assert statuses[-1].headers()["RateLimit-Limit"] == "2"
+    assert 1 <= int(statuses[-1].headers()["RateLimit-Reset"]) <= 60
+
+
+def test_api_429_carries_the_ratelimit_headers(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huntaze.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "rate_limit_per_minute", 1)
+    member = make_member(session, make_org(session), Role.VIEWER)
+    headers = api_headers(client, session, member)
+    allowed = client.get("/api/v1/me", headers=headers)
+    assert allowed.headers["RateLimit-Remaining"] == "0"
+    limited = client.get("/api/v1/me", headers=headers)
+    assert limited.status_code == 429
+    assert limited.headers["RateLimit-Limit"] == "1"
+    assert limited.headers["RateLimit-Remaining"] == "0"
+    assert limited.headers["RateLimit-Reset"] == limited.headers["Retry-After"]

@@ -16,14 +16,19 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
-from huntaze.accounts.api_keys import api_key_service
+from huntaze.accounts.api_keys import UnknownApiKeyError, api_key_service
 from huntaze.accounts.models import LoginSession
 from huntaze.accounts.repository import memberships
 from huntaze.accounts.sessions import login
+from huntaze.accounts.throttling import api_key_policy, check_api_key_address, count_bad_api_key
 from huntaze.config import get_settings
-from huntaze.core.errors import AuthenticationRequiredError, PermissionDeniedError
+from huntaze.core.errors import (
+    AuthenticationRequiredError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 from huntaze.core.http import DbSession, client_address
-from huntaze.core.ratelimit import RateLimiter
+from huntaze.core.ratelimit import RateLimiter, RateLimitStatus, record_status
 from huntaze.core.security import constant_time_equal
 
 SESSION_COOKIE = "huntaze_session"
@@ -62,9 +67,10 @@ def api_actor(
     session: DbSession,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The authenticated actor of an API request, rate-limited per key or user."""
+    """The authenticated actor of an API request, rate-limited per key or user; unknown API
+    keys are throttled per client address."""
     if bearer is not None:
-        actor = api_key_service.authenticate(session, bearer.credentials.strip())
+        actor = _bearer_actor(request, session, bearer.credentials.strip())
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
@@ -74,9 +80,33 @@ def api_actor(
         login_session, actor = login.resolve(session, cookie)
         _check_csrf(request, login_session, request.headers.get(CSRF_HEADER))
     subject = actor.api_key_id or actor.user_id or client_address(request)
-    _rate_limiter(request).hit(subject, per_minute=get_settings().rate_limit_per_minute)
+    status = _rate_limiter(request).acquire(
+        subject, per_minute=get_settings().rate_limit_per_minute
+    )
+    record_status(request.scope, status)
+    if not status.allowed:
+        raise status.refusal()
     request.state.actor = actor
     return actor
+
+
+def _bearer_actor(request: Request, session: Session, token: str) -> Actor:
+    try:
+        check_api_key_address(request)
+    except RateLimitedError as exc:
+        refused = RateLimitStatus(
+            allowed=False,
+            limit=api_key_policy().free_failures,
+            remaining=0,
+            reset_after_s=exc.retry_after_s,
+        )
+        record_status(request.scope, refused)
+        raise
+    try:
+        return api_key_service.authenticate(session, token)
+    except UnknownApiKeyError:
+        count_bad_api_key(request)
+        raise
 
 
 async def _form_csrf_token(request: Request) -> str | None:

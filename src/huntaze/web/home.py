@@ -12,10 +12,9 @@ from huntaze.accounts.auth import PageUser, optional_page_auth
 from huntaze.accounts.service import accounts
 from huntaze.accounts.session_cookie import clear_session_cookie, set_session_cookie
 from huntaze.accounts.sessions import login
-from huntaze.config import get_settings
-from huntaze.core.errors import AppError, PermissionDeniedError
-from huntaze.core.http import DbSession, client_address
-from huntaze.core.ratelimit import RateLimiter
+from huntaze.accounts.throttling import authenticate_throttled
+from huntaze.core.errors import AppError, PermissionDeniedError, RateLimitedError
+from huntaze.core.http import DbSession
 from huntaze.core.security import constant_time_equal, new_token
 from huntaze.creators.service import creators
 from huntaze.web.templating import register_nav, render
@@ -83,23 +82,20 @@ def login_submit(
             status=400,
             error="The login form expired. Please try again.",
         )
-    limiter: RateLimiter = request.app.state.rate_limiter
     try:
-        limiter.hit(
-            f"login:{client_address(request)}",
-            per_minute=get_settings().login_rate_limit_per_minute,
-            scope="login",
-        )
-        user = login.authenticate(session, email=email, password=password)
+        user = authenticate_throttled(request, session, email=email, password=password)
         started = login.start(session, user=user)
     except AppError as exc:
-        return _login_page(
+        page = _login_page(
             request,
             next_url=_safe_next(next),
             email=email,
             error=exc.detail,
             status=exc.status_code,
         )
+        if isinstance(exc, RateLimitedError):
+            page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(request, response, started.cookie_value)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
