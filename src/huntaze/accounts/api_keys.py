@@ -18,7 +18,7 @@ from huntaze.accounts.audit import audit
 from huntaze.accounts.models import ApiKey
 from huntaze.accounts.permissions import Permission, Role, can_grant
 from huntaze.accounts.repository import api_keys, memberships
-from huntaze.core.db import utcnow
+from huntaze.core.db import utcnow, write_soon
 from huntaze.core.errors import AuthenticationRequiredError, ConflictError, PermissionDeniedError
 from huntaze.core.security import hash_token, new_token
 from huntaze.core.tenancy import trusted_org_id
@@ -34,10 +34,6 @@ class NewApiKey:
 
     api_key: ApiKey
     token: str
-
-
-class UnknownApiKeyError(AuthenticationRequiredError):
-    """A bearer token that is no key at all (what guessing produces; counted per address)."""
 
 
 class ApiKeyService:
@@ -120,9 +116,7 @@ class ApiKeyService:
         """The actor behind a bearer token; 401 when unknown, revoked, or when its creator is no
         longer an active member with at least the key's role."""
         key = api_keys.by_token_hash(session, hash_token(token)) if token else None
-        if key is None:
-            raise UnknownApiKeyError("Unknown or revoked API key.")
-        if key.revoked_at is not None:
+        if key is None or key.revoked_at is not None:
             raise AuthenticationRequiredError("Unknown or revoked API key.")
         if not self._creator_still_allows(session, key):
             raise AuthenticationRequiredError(
@@ -133,7 +127,9 @@ class ApiKeyService:
         if key.last_used_at is None or (now - key.last_used_at).total_seconds() > (
             LAST_USED_RESOLUTION_S
         ):
-            key.last_used_at = now
+            # Reading requests do not write: the time is recorded just after their read.
+            key_id = key.id
+            write_soon(session, lambda own: api_keys.mark_used(own, key_id, at=now))
         return Actor(
             org=trusted_org_id(key.organization_id),
             role=Role(key.role),

@@ -131,6 +131,10 @@ class ApiKeyRepository(TenantRepository[ApiKey]):
         """The key whose token hashes to ``token_hash``."""
         return session.scalars(select(ApiKey).where(ApiKey.token_hash == token_hash)).first()
 
+    def mark_used(self, session: Session, key_id: str, *, at: dt.datetime) -> None:
+        """Record that the key was used at ``at``."""
+        session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=at))
+
     def live_created_by(self, session: Session, org: OrgId, user_id: str) -> Sequence[ApiKey]:
         """The keys of ``org`` made by one person that are not revoked."""
         stmt = (

@@ -3,19 +3,63 @@
 SQLite is the embedded default (WAL mode, foreign keys on); PostgreSQL through psycopg 3 at scale.
 Sessions never commit inside services: the request or task boundary calls :func:`session_scope`
 or the web dependency, which commits once at the end or rolls back on error.
+
+Reading and writing transactions. The boundary says once whether its transaction writes (the
+request's method, a task's declaration; see ``core/http.py`` and ``core/tasks.py``). On SQLite a
+writing transaction begins with ``BEGIN IMMEDIATE``: it takes the database's single write lock up
+front, so a transaction that reads and then writes waits for the lock instead of failing with
+"database is locked" when it upgrades. A reading transaction begins with a plain (deferred)
+``BEGIN``: in WAL mode it reads a snapshot without taking any lock, so reads never wait for each
+other nor for writers. A small write that a reading request needs anyway (an API key's last-used
+time) goes through :func:`write_soon`, which runs it in its own short writing transaction once the
+read has ended, never by upgrading the read. PostgreSQL needs none of this (MVCC, row locks).
+
+Lock conflicts that are left (a writer that waited longer than the busy timeout, a PostgreSQL
+deadlock) are recognised by :func:`is_lock_conflict` and retried at the boundary, whose work is
+idempotent: the request middleware in ``core/http.py``, :func:`retry_on_lock_conflict` for tasks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import random
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    sessionmaker,
+)
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# How long a SQLite writer waits for the write lock before "database is locked" (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# SQLite connections are cheap; with enough of them for every server thread (anyio's pool has 40),
+# writers wait for the lock in SQLite, not for a pooled connection held by another waiter.
+SQLITE_POOL_SIZE = 10
+SQLITE_POOL_OVERFLOW = 40
+# Times a boundary runs its work when it keeps meeting lock conflicts.
+LOCK_RETRY_ATTEMPTS = 4
+# The connection execution option and the session info key that say a transaction writes.
+_WRITES_OPTION = "huntaze_writes"
+_WRITES_KEY = "huntaze.writes"
+_LATER_KEY = "huntaze.write_soon"
+_default_writes: ContextVar[bool] = ContextVar("huntaze_default_writes", default=True)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -83,17 +127,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front: two transactions that read then write would
-    # otherwise fail with "database is locked" instead of waiting (busy_timeout).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock up front: upgrading a deferred transaction that
+    # has read fails at once with "database is locked" (SQLite does not wait for an upgrade) when
+    # another writer holds the lock or has committed since the read. Transactions that only read
+    # begin deferred and take no lock at all in WAL mode. Unmarked transactions write.
+    writes = connection.get_execution_options().get(_WRITES_OPTION, True)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -102,6 +149,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
+        if ":memory:" not in url and url.rstrip("/") != "sqlite:":
+            kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+            kwargs.setdefault("max_overflow", SQLITE_POOL_OVERFLOW)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -120,10 +170,25 @@ class Database:
             self.engine, expire_on_commit=False
         )
 
+    def session(self, *, writes: bool | None = None) -> Session:
+        """A new session whose transactions write (the default) or only read.
+
+        ``writes=None`` follows the boundary around the caller: a task declared read-only
+        (:func:`reading_only`) reads, everything else writes.
+        """
+        if writes is None:
+            writes = _default_writes.get()
+        session = self.session_factory(execution_options={_WRITES_OPTION: writes})
+        session.info[_WRITES_KEY] = writes
+        return session
+
     @contextmanager
-    def session_scope(self) -> Iterator[Session]:
-        """A session committed at the end of the block, rolled back on error."""
-        session = self.session_factory()
+    def session_scope(self, *, writes: bool | None = None) -> Iterator[Session]:
+        """A session committed at the end of the block, rolled back on error.
+
+        Pass ``writes=False`` for work that only reads (see :meth:`session`).
+        """
+        session = self.session(writes=writes)
         try:
             yield session
             session.commit()
@@ -136,6 +201,90 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def transaction_writes(session: Session) -> bool:
+    """Whether ``session`` was opened for writing (sessions made elsewhere write)."""
+    return bool(session.info.get(_WRITES_KEY, True))
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Within the block, sessions opened without saying otherwise only read (a read-only task)."""
+    token = _default_writes.set(False)
+    try:
+        yield
+    finally:
+        _default_writes.reset(token)
+
+
+def write_soon(session: Session, work: Callable[[Session], object]) -> None:
+    """Do a small write that reading work needs anyway (e.g. a last-used time).
+
+    In a writing transaction it is done at once, as part of it. In a reading one it is done in its
+    own short writing transaction right after the read ends (committed or rolled back), so a read
+    never upgrades to the write lock. It is best effort: a failure is logged, not raised.
+    """
+    if transaction_writes(session):
+        work(session)
+        return
+    pending: list[Callable[[Session], object]] = session.info.setdefault(_LATER_KEY, [])
+    pending.append(work)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _write_later(session: Session, transaction: SessionTransaction) -> None:
+    # After the outermost transaction, once its connection went back to the pool.
+    if transaction.parent is not None or transaction.nested:
+        return
+    pending: list[Callable[[Session], object]] = session.info.pop(_LATER_KEY, [])
+    if not pending:
+        return
+    try:
+        with Session(
+            bind=session.get_bind(),
+            join_transaction_mode="create_savepoint",
+            execution_options={_WRITES_OPTION: True},
+        ) as own:
+            for work in pending:
+                work(own)
+            own.commit()
+    except Exception:
+        log.exception("could not do %d small write(s) after a read", len(pending))
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """Whether ``exc`` is a lock conflict that running the transaction again can cure.
+
+    SQLite: busy or locked ("database is locked"). PostgreSQL: deadlock detected or a
+    serialization failure. Both: no pooled connection came free in time.
+    """
+    if isinstance(exc, PoolTimeoutError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED and their extended codes
+    return getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")
+
+
+def lock_retry_pause(attempt: int) -> float:
+    """Seconds to wait before attempt ``attempt + 1``: short, growing, jittered."""
+    return float(random.uniform(0.5, 1.0) * min(2.0, 0.05 * 2**attempt))
+
+
+def retry_on_lock_conflict(work: Callable[[], T], *, attempts: int = LOCK_RETRY_ATTEMPTS) -> T:
+    """Run ``work`` (a whole, idempotent unit: its own transactions) again on a lock conflict."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except (DBAPIError, PoolTimeoutError) as exc:
+            if not is_lock_conflict(exc) or attempt == attempts - 1:
+                raise
+            log.warning("lock conflict; running the work again (attempt %d)", attempt + 2)
+            time.sleep(lock_retry_pause(attempt))
+    raise AssertionError("unreachable")
 
 
 _database: Database | None = None

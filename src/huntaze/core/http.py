@@ -4,17 +4,38 @@ The session commits once, after the endpoint returns and before the response is 
 failed commit is reported to the client and a failed request leaves no partial rows. A request
 that answers with an error without raising (a page showing a form's errors) marks itself with
 :func:`roll_back_request`, and its session rolls back instead of committing.
+
+Whether the transaction writes is decided here, once, by the request's method: ``GET``, ``HEAD``
+and ``OPTIONS`` read (on SQLite without taking the write lock, so reads never queue behind each
+other), every other method writes (and takes the lock up front). See ``core/db.py``.
+
+:class:`RetryOnLockConflict` runs a request again when its transaction met a lock conflict
+("database is locked" after the busy timeout, a PostgreSQL deadlock) before any byte of the
+response went out: the first run rolled back, so running it again is safe. A reading request
+that wrote anyway runs again as a writing one. When the conflicts persist the client gets a 503
+with ``Retry-After``, never a 500.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from huntaze.core.db import Database
+from huntaze.core.db import LOCK_RETRY_ATTEMPTS, Database, is_lock_conflict, lock_retry_pause
+from huntaze.core.errors import problem_body
+
+log = logging.getLogger(__name__)
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Set on the scope of a request run again after a lock conflict: its transaction writes.
+_WRITES_SCOPE_KEY = "huntaze.writes"
 
 
 def request_database(request: Request) -> Database:
@@ -28,9 +49,15 @@ def roll_back_request(request: Request) -> None:
     request.state.roll_back = True
 
 
+def request_writes(request: Request) -> bool:
+    """Whether the request's transaction writes: by method, or after a conflict made it."""
+    return request.method not in READING_METHODS or bool(request.scope.get(_WRITES_SCOPE_KEY))
+
+
 def db_session(request: Request) -> Iterator[Session]:
     """One session per request: committed on success, rolled back on any error."""
-    with request_database(request).session_scope() as session:
+    database = request_database(request)
+    with database.session_scope(writes=request_writes(request)) as session:
         request.state.db_session = session
         yield session
         if getattr(request.state, "roll_back", False):
@@ -43,3 +70,84 @@ DbSession = Annotated[Session, Depends(db_session, scope="function")]
 def client_address(request: Request) -> str:
     """The client's address as the server sees it (behind a proxy, configure uvicorn's)."""
     return request.client.host if request.client else "unknown"
+
+
+class _Exchange:
+    """One run's side of the connection: replays the request body read by earlier runs, and
+    notes whether the response has started (then the run can no longer be taken back)."""
+
+    def __init__(self, receive: Receive, send: Send, body: list[Message]) -> None:
+        self._receive = receive
+        self._send = send
+        self._body = body
+        self._replay = list(body)
+        self.started = False
+
+    async def receive(self) -> Message:
+        if self._replay:
+            return self._replay.pop(0)
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._body.append(message)
+        return message
+
+    async def send(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
+
+
+class RetryOnLockConflict:
+    """Runs a request again (up to ``attempts`` runs) after a lock conflict; then a 503."""
+
+    def __init__(self, app: ASGIApp, *, attempts: int = LOCK_RETRY_ATTEMPTS) -> None:
+        self.app = app
+        self.attempts = attempts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body: list[Message] = []
+        state = dict(scope.get("state", {}))
+        for run in range(1, self.attempts + 1):
+            exchange = _Exchange(receive, send, body)
+            run_scope = {**scope, "state": dict(state)}
+            if run > 1:
+                run_scope[_WRITES_SCOPE_KEY] = True
+            try:
+                await self.app(run_scope, exchange.receive, exchange.send)
+                return
+            except Exception as exc:
+                if exchange.started or not is_lock_conflict(exc):
+                    raise
+            log.warning(
+                "lock conflict on %s %s in run %d of %d",
+                scope.get("method"),
+                scope.get("path"),
+                run,
+                self.attempts,
+            )
+            if run < self.attempts:
+                await anyio.sleep(lock_retry_pause(run - 1))
+        await _busy_response(scope, send)
+
+
+async def _busy_response(scope: Scope, send: Send) -> None:
+    body = problem_body(
+        status=503,
+        title="Busy",
+        detail="The database is busy; nothing was saved. Please try again in a moment.",
+        type_slug="busy",
+        instance=scope.get("path"),
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"retry-after", b"1"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})

@@ -7,10 +7,16 @@ objects, and must be safe to run twice: the database, not the queue, is the sour
 Enqueueing from a request or task goes through :func:`enqueue_after_commit`, which holds the
 call until the session commits and drops it on rollback, so a worker never wakes up for a row
 that does not exist yet.
+
+A task is a transaction boundary (``core/db.py``): its declaration says whether it only reads
+(``@task(reads_only=True)``: its sessions open reading transactions, which on SQLite take no
+lock), and a run that meets a lock conflict ("database is locked", a deadlock) is run again, which
+is safe because tasks are safe to run twice.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
@@ -19,6 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from huntaze.config import Settings, get_settings
+from huntaze.core.db import reading_only, retry_on_lock_conflict
 
 P = ParamSpec("P")
 _PENDING_KEY = "huntaze.pending_tasks"
@@ -68,27 +75,47 @@ def reset_queues() -> None:
 
 
 def task(
-    *, queue: str = "default", **options: Any
+    *, queue: str = "default", reads_only: bool = False, **options: Any
 ) -> Callable[[Callable[P, Any]], Callable[P, Any]]:
-    """Declare a queue task on ``queue``; the function stays callable directly (e.g. in tests)."""
+    """Declare a queue task on ``queue``; the function stays callable directly (e.g. in tests).
+
+    ``reads_only`` declares that the task only reads: its sessions open reading transactions.
+    """
 
     def register(func: Callable[P, Any]) -> Callable[P, Any]:
-        _registered.append((func, {**options, "_queue": queue}))
+        _registered.append((func, {**options, "_queue": queue, "_reads_only": reads_only}))
         return func
 
     return register
 
 
 def periodic_task(
-    *, minute: str = "*", hour: str = "*", day: str = "*"
+    *, minute: str = "*", hour: str = "*", day: str = "*", reads_only: bool = False
 ) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
     """Declare a task the scheduler runs on a crontab (only one consumer runs the scheduler)."""
 
     def register(func: Callable[[], Any]) -> Callable[[], Any]:
-        _registered.append((func, {"_crontab": {"minute": minute, "hour": hour, "day": day}}))
+        crontab_spec = {"minute": minute, "hour": hour, "day": day}
+        _registered.append((func, {"_crontab": crontab_spec, "_reads_only": reads_only}))
         return func
 
     return register
+
+
+def at_task_boundary(func: Callable[P, Any], *, reads_only: bool) -> Callable[P, Any]:
+    """``func`` as a queue runs it: reading or writing as declared, run again on lock conflicts."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Any:
+        def once() -> Any:
+            if reads_only:
+                with reading_only():
+                    return func(*args, **kwargs)
+            return func(*args, **kwargs)
+
+        return retry_on_lock_conflict(once)
+
+    return run
 
 
 def _huey_task(func: Callable[..., Any]) -> Any:
@@ -97,10 +124,11 @@ def _huey_task(func: Callable[..., Any]) -> Any:
         options = dict(next(opts for f, opts in _registered if f is func))
         schedule = options.pop("_crontab", None)
         queue = huey(options.pop("_queue", "default"))
+        runner = at_task_boundary(func, reads_only=options.pop("_reads_only", False))
         if schedule is not None:
-            bound = queue.periodic_task(crontab(**schedule), **options)(func)
+            bound = queue.periodic_task(crontab(**schedule), **options)(runner)
         else:
-            bound = queue.task(**options)(func)
+            bound = queue.task(**options)(runner)
         _bound[func] = bound
     return bound
 
