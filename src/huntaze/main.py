@@ -22,10 +22,11 @@ from starlette.responses import JSONResponse, Response
 from huntaze import __version__, domains, tasks_registry
 from huntaze.config import Settings, get_settings
 from huntaze.core import tasks
+from huntaze.core.backoff import FailureThrottle
 from huntaze.core.db import Database, get_database
 from huntaze.core.http import RetryOnLockConflict
 from huntaze.core.observability import RequestContextMiddleware, configure_logging, metrics_response
-from huntaze.core.ratelimit import RateLimiter
+from huntaze.core.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from huntaze.outbox.watchdog import SendWatchdog
 from huntaze.web import errors, home
 from huntaze.web.security_headers import SecurityHeadersMiddleware
@@ -105,11 +106,13 @@ def create_app(
     app.state.settings = settings
     app.state.database = database or get_database()
     app.state.rate_limiter = rate_limiter or RateLimiter.from_settings(settings)
+    app.state.failure_throttle = FailureThrottle.from_settings(settings)
 
     # Innermost: it must see a lock conflict before any other layer turns it into a response.
     app.add_middleware(RetryOnLockConflict)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)
     errors.install_error_handlers(app)
 

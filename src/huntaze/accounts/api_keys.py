@@ -36,6 +36,10 @@ class NewApiKey:
     token: str
 
 
+class UnknownApiKeyError(AuthenticationRequiredError):
+    """A bearer token that is no key at all (what guessing produces; counted per address)."""
+
+
 class ApiKeyService:
     """Creates, lists, revokes and authenticates API keys."""
 
@@ -116,7 +120,9 @@ class ApiKeyService:
         """The actor behind a bearer token; 401 when unknown, revoked, or when its creator is no
         longer an active member with at least the key's role."""
         key = api_keys.by_token_hash(session, hash_token(token)) if token else None
-        if key is None or key.revoked_at is not None:
+        if key is None:
+            raise UnknownApiKeyError("Unknown or revoked API key.")
+        if key.revoked_at is not None:
             raise AuthenticationRequiredError("Unknown or revoked API key.")
         if not self._creator_still_allows(session, key):
             raise AuthenticationRequiredError(
