@@ -10,6 +10,7 @@ import pytest
 from tests.platforms.live_simulator import LiveSimulator, live_simulator
 
 from huntaze.platforms import base
+from huntaze.platforms.agency import AgencyReader
 from huntaze.platforms.registry import connector_for, driver
 from huntaze.platforms.simulator_api import SimulatorApiConnector
 
@@ -195,3 +196,25 @@ def test_unreachable_platform_is_transient(tmp_path: Path) -> None:
             unreachable.fans_since(None)
     finally:
         unreachable.close()
+
+
+def test_agency_reads_keep_up_with_the_onlyfans_connector(
+    sim: LiveSimulator, connector: SimulatorApiConnector
+) -> None:
+    assert isinstance(connector, AgencyReader)
+    fans = [sim.active_fan_id(index=i) for i in range(2)]
+    sent = connector.send_mass_message(
+        base.OutgoingMassMessage(text="Agency read", nonce="agency-1", platform_fan_ids=fans)
+    )
+    stats = next(
+        m for m in connector.mass_messages() if m.platform_mass_id == sent.platform_message_id
+    )
+    assert (stats.text, stats.sent, stats.unsent) == ("Agency read", 2, False)
+    summary = sim.admin("GET", "/accounts/creator1/summary")["fans"]
+    lists = {f.platform_list_id: f.fans_count for f in connector.fan_lists()}
+    assert lists == {"fans": summary.get("active", 0), "expired": summary.get("expired", 0)}
+    assert connector.vault_lists() == []
+    links = connector.promo_links()
+    assert links and {link.kind for link in links} <= {"tracking", "trial"}
+    found = connector.find_sent_mass(nonce="agency-1", text="Agency read", after=stats.sent_at)
+    assert found is not None and found.platform_message_id == sent.platform_message_id

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from huntaze.simulator import content, ledger, mass, messaging
+from huntaze.simulator import content, ledger, mass, messaging, vault_lists
 from huntaze.simulator.accounts import authenticate, complete_otp, start_session
 from huntaze.simulator.auth import authenticated, context
 from huntaze.simulator.errors import SimulatorError, invalid
@@ -226,6 +226,8 @@ def mass_messages(
     """Mass messages, newest first; ``nonce`` finds the ones sent with it."""
     with authenticated(request) as (session, creator):
         rows, more = mass.list_mass(session, creator, limit=limit, offset=offset, nonce=nonce)
+        ids = [m.id for m in rows]
+        counts, taken_back = mass.stats(session, ids), mass.unsent(session, ids)
         items = [
             {
                 "id": m.id,
@@ -234,9 +236,34 @@ def mass_messages(
                 "recipients": m.recipients,
                 "nonce": m.nonce,
                 "created_at": iso(m.created_at),
+                "viewed": counts.get(m.id, {}).get("viewed", 0),
+                "purchased": counts.get(m.id, {}).get("purchased", 0),
+                "unsent": m.id in taken_back,
             }
             for m in rows
         ]
+        return page(items, more, offset + len(rows))
+
+
+@router.get("/fan-lists")
+def fan_lists(request: Request) -> dict[str, Any]:
+    """The built-in fan lists a mass message can go to, with their sizes."""
+    with authenticated(request) as (session, creator):
+        counts = mass.list_counts(session, creator)
+        return {
+            "items": [
+                {"id": key, "name": name, "fans": counts[key]}
+                for key, (name, _status) in mass.FAN_LISTS.items()
+            ]
+        }
+
+
+@router.get("/vault-lists")
+def vault_list_index(request: Request, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Vault lists with their media counts."""
+    with authenticated(request) as (session, creator):
+        rows, more = vault_lists.lists_page(session, creator, limit=limit, offset=offset)
+        items = [{"id": row.id, "name": row.name, "media": count} for row, count in rows]
         return page(items, more, offset + len(rows))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from huntaze.platforms.agency import FanList, MassMessageStats, PromoLink, VaultList
 from huntaze.platforms.base import (
     EarningEntry,
     NeedsHumanError,
@@ -212,6 +213,56 @@ class SimulatorApiConnector:
         )
         created = _time(body.get("created_at")) or dt.datetime.now(dt.UTC)
         return SentReceipt(platform_message_id=f"post:{body['id']}", sent_at=created)
+
+    def mass_messages(self) -> list[MassMessageStats]:
+        """Recent mass messages with their sent, viewed and purchased counts."""
+        body = self.client.request("GET", "/mass-messages", params={"limit": 50})
+        return [
+            MassMessageStats(
+                platform_mass_id=f"mass:{item['id']}",
+                text=item.get("text") or "",
+                sent_at=_time(item.get("created_at")) or dt.datetime.now(dt.UTC),
+                price_cents=int(item.get("price_cents") or 0) or None,
+                sent=int(item.get("recipients") or 0),
+                viewed=int(item.get("viewed") or 0),
+                purchased=int(item.get("purchased") or 0),
+                unsent=bool(item.get("unsent")),
+            )
+            for item in body["items"]
+        ]
+
+    def vault_lists(self) -> list[VaultList]:
+        """The vault's lists with their media counts."""
+        body = self.client.request("GET", "/vault-lists")
+        return [
+            VaultList(platform_list_id=str(i["id"]), name=i["name"], media_count=int(i["media"]))
+            for i in body["items"]
+        ]
+
+    def fan_lists(self) -> list[FanList]:
+        """The fan lists with their sizes."""
+        body = self.client.request("GET", "/fan-lists")
+        return [
+            FanList(platform_list_id=str(i["id"]), name=i["name"], fans_count=int(i["fans"]))
+            for i in body["items"]
+        ]
+
+    def promo_links(self) -> list[PromoLink]:
+        """Tracking and free-trial links with clicks, subscribers and revenue."""
+        body = self.client.request("GET", "/links")
+        return [
+            PromoLink(
+                platform_link_id=str(i["id"]),
+                kind="trial" if i["kind"] == "trial" else "tracking",
+                name=i["name"],
+                url=i.get("url") or "",
+                clicks=int(i.get("clicks") or 0),
+                subscribers=int(i.get("subscribers") or 0),
+                revenue_cents=int(i.get("revenue_cents") or 0),
+                trial_days=int(i["trial_days"]) if i.get("trial_days") else None,
+            )
+            for i in body["items"]
+        ]
 
     def close(self) -> None:
         """Close the HTTP connections."""
