@@ -17,17 +17,17 @@ from sqlalchemy.orm import Session
 
 from huntaze.simulator.accounts import SKINS, creator_by_username
 from huntaze.simulator.auth import context, require_admin
-from huntaze.simulator.behaviour import PROFILES
 from huntaze.simulator.clock import advance
 from huntaze.simulator.content import get_link
 from huntaze.simulator.errors import invalid, not_found
+from huntaze.simulator.fan_model import FanModelError, parse_fan_model
 from huntaze.simulator.faults import clear_faults, list_faults, set_fault
 from huntaze.simulator.messaging import get_fan
 from huntaze.simulator.models import Creator, Fan, MassMessage, Message, Post, Transaction
 from huntaze.simulator.seeding import list_accounts, seed_simulator
 from huntaze.simulator.serializers import fan_json, iso, message_json, transaction_json
 from huntaze.simulator.spend import charge_back
-from huntaze.simulator.state import get_now, get_seed
+from huntaze.simulator.state import get_fan_model, get_now, get_seed
 
 router = APIRouter(prefix="/_admin", dependencies=[Depends(require_admin)])
 
@@ -40,6 +40,8 @@ class ResetIn(AdminBody):
     seed: int = 1
     creators: int = Field(default=2, ge=1, le=50)
     fans: int = Field(default=500, ge=0, le=100_000)
+    # A fan-model file's YAML text; the bundled model when absent.
+    fan_model: str | None = Field(default=None, max_length=256 * 1024)
 
 
 class TickIn(AdminBody):
@@ -81,9 +83,18 @@ def account(session: Session, username: str) -> Creator:
 
 @router.post("/reset")
 def reset(request: Request, body: ResetIn) -> dict[str, Any]:
-    """Drop everything and seed a fresh world."""
+    """Drop everything and seed a fresh world (with the given fan model, if any)."""
+    if body.fan_model is not None:
+        try:
+            parse_fan_model(body.fan_model)
+        except FanModelError as exc:
+            raise invalid("invalid_fan_model", str(exc)) from None
     seed_simulator(
-        context(request).db, seed=body.seed, creators=body.creators, fans_per_creator=body.fans
+        context(request).db,
+        seed=body.seed,
+        creators=body.creators,
+        fans_per_creator=body.fans,
+        fan_model_text=body.fan_model,
     )
     return {"seed": body.seed, "accounts": [a.__dict__ for a in list_accounts(context(request).db)]}
 
@@ -133,6 +144,19 @@ def tick(request: Request, body: TickIn) -> dict[str, Any]:
         return {"now": iso(advance(session, body.hours * 3600))}
 
 
+def ground_truth(fan: Fan) -> dict[str, Any]:
+    """What the fan model drew for a fan, hidden from the creator: profile, willingness to pay,
+    time zone and active hours (so a test can compute what an oracle would earn)."""
+    return {
+        "profile": fan.profile,
+        "force_buy": fan.force_buy,
+        "willingness_to_pay_cents": fan.ppv_max_cents,
+        "utc_offset_minutes": fan.utc_offset_minutes,
+        "active_start_hour": fan.active_start_hour,
+        "active_length_hours": fan.active_length_hours,
+    }
+
+
 @router.get("/accounts/{username}/fans")
 def fans(
     request: Request, username: str, profile: str | None = None, limit: int = 100
@@ -143,9 +167,7 @@ def fans(
         if profile is not None:
             query = query.where(Fan.profile == profile)
         rows = session.scalars(query.order_by(Fan.id).limit(max(1, min(limit, 10_000))))
-        return {
-            "items": [fan_json(f) | {"profile": f.profile, "force_buy": f.force_buy} for f in rows]
-        }
+        return {"items": [fan_json(f) | ground_truth(f) for f in rows]}
 
 
 @router.patch("/accounts/{username}/fans/{fan_id}")
@@ -154,12 +176,13 @@ def update_fan(request: Request, username: str, fan_id: int, body: FanIn) -> dic
     with context(request).db.session() as session:
         fan = get_fan(session, account(session, username), fan_id)
         if body.profile is not None:
-            if body.profile not in PROFILES:
-                raise invalid("invalid_profile", f"profile must be one of {', '.join(PROFILES)}.")
+            known = get_fan_model(session).profile_names
+            if body.profile not in known:
+                raise invalid("invalid_profile", f"profile must be one of {', '.join(known)}.")
             fan.profile = body.profile
         if body.force_buy is not None or body.clear_force:
             fan.force_buy = body.force_buy
-        return fan_json(fan) | {"profile": fan.profile, "force_buy": fan.force_buy}
+        return fan_json(fan) | ground_truth(fan)
 
 
 @router.get("/accounts/{username}/deliveries")

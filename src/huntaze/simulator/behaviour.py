@@ -1,148 +1,20 @@
-"""How simulated fans behave: profiles and pure decision functions (DESIGN.md §3).
+"""How simulated fans behave: pure decision functions over a fan model (DESIGN.md §3).
 
-Every decision takes an explicit ``random.Random`` made by ``stream`` from the seed and a key
-naming the decision, so a decision does not depend on the order in which others were taken, and
-two runs with the same seed and the same actions make the same choices. Nothing reads the wall
-clock.
+The parameters live in a fan-model file (``fan_model.py``, ``fan_models/default.yaml``,
+docs/simulator.md); this module turns them into decisions. Every decision takes an explicit
+``random.Random`` made by ``stream`` from the seed and a key naming the decision, so a decision
+does not depend on the order in which others were taken, and two runs with the same seed, the
+same fan model and the same actions make the same choices. Nothing reads the wall clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import random
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Profile:
-    """Behaviour parameters of one kind of fan."""
-
-    name: str
-    weight: float
-    reply_p: float
-    buy_p: float
-    ppv_max_cents: tuple[int, int]
-    msg_per_day: float
-    tip_per_day: float
-    tip_cents: tuple[int, int]
-    renew_p: float
-    resub_per_day: float
-    topics: tuple[str, ...]
-
-
-PROFILES: dict[str, Profile] = {
-    p.name: p
-    for p in (
-        Profile(
-            "big_spender",
-            0.05,
-            0.75,
-            0.85,
-            (3000, 10000),
-            1.2,
-            0.25,
-            (1000, 5000),
-            0.95,
-            0.05,
-            ("purchase_intent", "compliment", "greeting"),
-        ),
-        Profile(
-            "regular",
-            0.35,
-            0.5,
-            0.4,
-            (800, 2500),
-            0.4,
-            0.03,
-            (300, 1000),
-            0.8,
-            0.02,
-            ("greeting", "compliment", "small_talk", "purchase_intent"),
-        ),
-        Profile(
-            "lurker", 0.2, 0.08, 0.1, (500, 1200), 0.03, 0.005, (300, 500), 0.7, 0.01, ("greeting",)
-        ),
-        Profile(
-            "bargain_hunter",
-            0.12,
-            0.55,
-            0.45,
-            (300, 800),
-            0.5,
-            0.01,
-            (300, 500),
-            0.6,
-            0.03,
-            ("haggle", "purchase_intent", "small_talk"),
-        ),
-        Profile(
-            "churn_risk",
-            0.1,
-            0.25,
-            0.15,
-            (500, 1500),
-            0.15,
-            0.01,
-            (300, 800),
-            0.35,
-            0.005,
-            ("complaint", "goodbye", "small_talk"),
-        ),
-        Profile(
-            "time_waster",
-            0.07,
-            0.9,
-            0.03,
-            (300, 600),
-            2.5,
-            0.0,
-            (300, 300),
-            0.75,
-            0.02,
-            ("small_talk", "compliment", "greeting"),
-        ),
-        Profile(
-            "off_platform",
-            0.04,
-            0.6,
-            0.1,
-            (500, 1500),
-            0.6,
-            0.0,
-            (300, 300),
-            0.6,
-            0.01,
-            ("off_platform", "small_talk", "purchase_intent"),
-        ),
-        Profile(
-            "possible_minor",
-            0.02,
-            0.6,
-            0.05,
-            (300, 800),
-            0.7,
-            0.0,
-            (300, 300),
-            0.5,
-            0.01,
-            ("age_hint", "small_talk", "greeting"),
-        ),
-        Profile(
-            "abusive",
-            0.05,
-            0.4,
-            0.05,
-            (300, 800),
-            0.5,
-            0.0,
-            (300, 300),
-            0.5,
-            0.01,
-            ("abuse", "complaint", "small_talk"),
-        ),
-    )
-}
-PROFILE_NAMES = tuple(PROFILES)
-PROFILE_WEIGHTS = tuple(p.weight for p in PROFILES.values())
+from huntaze.simulator.fan_model import FanModel, Profile
 
 
 def stream(seed: int, *key: object) -> random.Random:
@@ -150,9 +22,45 @@ def stream(seed: int, *key: object) -> random.Random:
     return random.Random(":".join([str(seed), *(str(part) for part in key)]))
 
 
-def pick_profile(rng: random.Random) -> Profile:
+def pick_profile(model: FanModel, rng: random.Random) -> Profile:
     """A behaviour profile drawn with the population weights."""
-    return PROFILES[rng.choices(PROFILE_NAMES, weights=PROFILE_WEIGHTS)[0]]
+    return model.profile(rng.choices(model.profile_names, weights=model.profile_weights)[0])
+
+
+def draw_willingness_to_pay(profile: Profile, rng: random.Random) -> int:
+    """The most this fan will pay for one PPV, in whole dollars (cents)."""
+    wtp = profile.willingness_to_pay
+    if wtp.uniform is not None:
+        return rng.randint(wtp.uniform.low // 100, wtp.uniform.high // 100) * 100
+    assert wtp.lognormal is not None
+    drawn = rng.lognormvariate(math.log(wtp.lognormal.median_cents), wtp.lognormal.sigma)
+    return max(100, min(wtp.lognormal.max_cents, round(drawn / 100) * 100))
+
+
+@dataclass(frozen=True)
+class FanClock:
+    """When a fan is online: their zone's offset from UTC and their active window there."""
+
+    utc_offset_minutes: int
+    active_start_hour: int
+    active_length_hours: int
+
+    def is_active(self, at: dt.datetime) -> bool:
+        """Whether the fan is online at ``at`` (a UTC time), in their own zone."""
+        local_hour = (at + dt.timedelta(minutes=self.utc_offset_minutes)).hour
+        return (local_hour - self.active_start_hour) % 24 < self.active_length_hours
+
+
+ALWAYS_ACTIVE = FanClock(0, 0, 24)
+
+
+def draw_fan_clock(profile: Profile, rng: random.Random) -> FanClock:
+    """A fan's zone and active hours, from their own stream (other draws stay unchanged)."""
+    hours = profile.active_hours
+    if hours is None:
+        return ALWAYS_ACTIVE
+    offset = rng.choice(hours.utc_offsets)
+    return FanClock(offset * 60, hours.start_hour, hours.length_hours)
 
 
 @dataclass(frozen=True)
@@ -165,46 +73,67 @@ class MessageContext:
     hour_of_day: int
     hours_since_fan_wrote: float | None
     fan_first_name: str
+    in_active_hours: bool = True
+    earlier_mass_ppvs_today: int = 0
 
 
-def reply_probability(profile: Profile, ctx: MessageContext) -> float:
+def reply_probability(model: FanModel, profile: Profile, ctx: MessageContext) -> float:
     """Chance that the fan answers: depends on what was said, to whom, and when."""
+    effects = model.reply
     p = profile.reply_p
     lowered = ctx.text.lower()
     if "?" in ctx.text:
-        p *= 1.3
+        p *= effects.question
     if ctx.fan_first_name.lower() in lowered:
-        p *= 1.25
-    if len(ctx.text.strip()) < 8:
-        p *= 0.6
-    if any(word in lowered for word in ("miss", "special", "just for you", "surprise")):
-        p *= 1.15
+        p *= effects.uses_first_name
+    if len(ctx.text.strip()) < effects.short_below_chars:
+        p *= effects.short
+    if any(word in lowered for word in effects.warm_words):
+        p *= effects.warm_words_factor
     if ctx.is_mass:
-        p *= 0.5
+        p *= effects.mass
     if ctx.price_cents > 0:
-        p *= 0.85
+        p *= effects.priced
     if ctx.hours_since_fan_wrote is not None:
-        if ctx.hours_since_fan_wrote < 2:
-            p *= 1.4
-        elif ctx.hours_since_fan_wrote > 72:
-            p *= 0.7
-    if ctx.hour_of_day < 6:
-        p *= 0.6
-    return min(p, 0.97)
+        if ctx.hours_since_fan_wrote < effects.waiting_within_hours:
+            p *= effects.waiting
+        elif ctx.hours_since_fan_wrote > effects.stale_after_hours:
+            p *= effects.stale
+    if ctx.hour_of_day < effects.night_before_utc_hour:
+        p *= effects.night
+    p *= effects.in_active_hours if ctx.in_active_hours else effects.outside_active_hours
+    return min(p, effects.max_p)
 
 
 def buy_probability(
-    profile: Profile, *, price_cents: int, ppv_max_cents: int, is_mass: bool, force: bool | None
+    model: FanModel,
+    profile: Profile,
+    *,
+    price_cents: int,
+    ppv_max_cents: int,
+    is_mass: bool,
+    force: bool | None,
+    ctx: MessageContext | None = None,
 ) -> float:
     """Chance that the fan unlocks a PPV at this price (price-sensitive, forced by admin)."""
     if force is not None:
         return 1.0 if force else 0.0
     if price_cents <= 0:
         return 0.0
+    effects = model.buy
     if price_cents > ppv_max_cents:
-        return profile.buy_p * 0.05
-    p = profile.buy_p * (1.0 - 0.5 * price_cents / ppv_max_cents)
-    return p * 0.7 if is_mass else p
+        p = profile.buy_p * effects.over_budget
+    else:
+        p = profile.buy_p * (1.0 - effects.price_slope * price_cents / ppv_max_cents)
+        if is_mass:
+            p *= effects.mass
+    if ctx is not None:
+        waiting = ctx.hours_since_fan_wrote
+        if waiting is not None and waiting < effects.waiting_within_hours:
+            p *= effects.waiting
+        p *= effects.in_active_hours if ctx.in_active_hours else effects.outside_active_hours
+        p *= effects.repeat_mass_ppv_within_day**ctx.earlier_mass_ppvs_today
+    return min(p, 1.0)
 
 
 def reply_category(
@@ -213,11 +142,11 @@ def reply_category(
     """What kind of text the fan answers with."""
     if bought:
         return "thanks_purchase"
-    if ctx.price_cents > 0 and profile.name == "bargain_hunter":
+    if ctx.price_cents > 0 and profile.haggles_on_ppv:
         return "haggle"
-    if profile.name in ("off_platform", "possible_minor", "abusive") and rng.random() < 0.5:
+    if profile.lead_topic_p > 0 and rng.random() < profile.lead_topic_p:
         return profile.topics[0]
-    if profile.name == "churn_risk" and rng.random() < 0.4:
+    if profile.complaint_p > 0 and rng.random() < profile.complaint_p:
         return rng.choice(("complaint", "goodbye"))
     if ctx.price_cents > 0 and rng.random() < 0.5:
         return "reply_negative"
@@ -226,12 +155,17 @@ def reply_category(
     return rng.choice(("reply_positive", "compliment", profile.topics[0]))
 
 
-def reaction_delay_minutes(rng: random.Random, *, hour_of_day: int, is_buy: bool) -> int:
+def reaction_delay_minutes(
+    model: FanModel, rng: random.Random, *, hour_of_day: int, is_buy: bool
+) -> int:
     """How long the fan takes to react; purchases happen within the hour."""
+    timing = model.timing
     if is_buy:
-        return rng.randint(2, 50)
-    base = rng.randint(2, 180)
-    return base * 3 if hour_of_day < 6 else base
+        return rng.randint(*timing.buy_minutes)
+    base = rng.randint(*timing.reply_minutes)
+    if hour_of_day < timing.night_before_utc_hour:
+        return round(base * timing.night_slowdown)
+    return base
 
 
 def hourly_chance(per_day: float) -> float:

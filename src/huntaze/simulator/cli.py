@@ -20,6 +20,7 @@ from huntaze.simulator.app import create_simulator_app
 from huntaze.simulator.clock import advance
 from huntaze.simulator.db import SimulatorDatabase
 from huntaze.simulator.errors import SimulatorError
+from huntaze.simulator.fan_model import FanModelError, load_fan_model
 from huntaze.simulator.faults import MODES, clear_faults, set_fault
 from huntaze.simulator.seeding import DEFAULT_FANS, DEFAULT_SEED, list_accounts, seed_simulator
 from huntaze.simulator.settings import SimulatorSettings
@@ -68,11 +69,29 @@ def seed(
     seed: Annotated[int, typer.Option(help="Seed of every random stream.")] = DEFAULT_SEED,
     fans: Annotated[int, typer.Option(help="Fans per creator.")] = DEFAULT_FANS,
     creators: Annotated[int, typer.Option(help="Number of creator accounts.")] = 2,
+    fan_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--fan-model",
+            help="A fan-model YAML file (docs/simulator.md); default: "
+            "HUNTAZE_SIMULATOR_FAN_MODEL, else the bundled model.",
+        ),
+    ] = None,
     db: DbOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Reset the simulator and seed a fresh, deterministic world."""
-    database = SimulatorDatabase(_settings(db, data_dir).db_path)
+    settings = _settings(db, data_dir)
+    model_path = fan_model or settings.fan_model_path
+    model_text = None
+    if model_path is not None:
+        try:
+            load_fan_model(model_path)
+        except FanModelError as exc:
+            console.print(f"[red]The fan model was refused:[/red] {exc}")
+            raise typer.Exit(2) from None
+        model_text = model_path.read_text(encoding="utf-8")
+    database = SimulatorDatabase(settings.db_path)
     with Progress(console=console) as progress:
         task = progress.add_task("Seeding fans", total=fans * creators)
         seed_simulator(
@@ -81,6 +100,7 @@ def seed(
             creators=creators,
             fans_per_creator=fans,
             progress=lambda done: progress.advance(task, done),
+            fan_model_text=model_text,
         )
     for account in list_accounts(database):
         console.print(

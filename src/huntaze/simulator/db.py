@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from huntaze.simulator.models import Base
@@ -34,6 +34,19 @@ class SimulatorDatabase:
     def create_schema(self) -> None:
         """Create the tables that do not exist yet."""
         Base.metadata.create_all(self.engine)
+
+    def schema_is_current(self) -> bool:
+        """Whether every table exists with every column this version expects (a simulator
+        database made by an older version is reseeded rather than half-used)."""
+        found = inspect(self.engine)
+        existing = set(found.get_table_names())
+        for table in Base.metadata.sorted_tables:
+            if table.name not in existing:
+                return False
+            columns = {column["name"] for column in found.get_columns(table.name)}
+            if not set(table.columns.keys()) <= columns:
+                return False
+        return True
 
     def drop_schema(self) -> None:
         """Drop every simulator table (used by reset)."""

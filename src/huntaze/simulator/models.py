@@ -97,6 +97,10 @@ class Fan(Base):
     subscribed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ppv_max_cents: Mapped[int] = mapped_column(Integer)
+    # When the fan is online, in their own zone (drawn from the fan model; ground truth).
+    utc_offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    active_start_hour: Mapped[int] = mapped_column(Integer, default=0)
+    active_length_hours: Mapped[int] = mapped_column(Integer, default=24)
     force_buy: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     total_spent_cents: Mapped[int] = mapped_column(Integer, default=0)
     link_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)

@@ -13,7 +13,15 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from huntaze.simulator.behaviour import Profile, buy_probability, pick_profile, stream
+from huntaze.simulator.behaviour import (
+    FanClock,
+    buy_probability,
+    draw_fan_clock,
+    draw_willingness_to_pay,
+    pick_profile,
+    stream,
+)
+from huntaze.simulator.fan_model import FanModel, Profile
 from huntaze.simulator.texts import creator_text, fan_identity, fan_text
 
 SUBSCRIPTION_DAYS = 30
@@ -68,22 +76,34 @@ class FanDraw:
     username: str
     display_name: str
     ppv_max_cents: int
+    clock: FanClock
     rng: random.Random
 
+    def traits(self) -> dict[str, Any]:
+        """The drawn traits as fan-row columns (the ground truth ``/_admin`` shows)."""
+        return {
+            "profile": self.profile.name,
+            "ppv_max_cents": self.ppv_max_cents,
+            "utc_offset_minutes": self.clock.utc_offset_minutes,
+            "active_start_hour": self.clock.active_start_hour,
+            "active_length_hours": self.clock.active_length_hours,
+        }
 
-def draw_fan(seed: int, population_index: int, fan_index: int) -> FanDraw:
-    """Who fan ``fan_index`` of a creator is; the same for the same seed, always."""
+
+def draw_fan(model: FanModel, seed: int, population_index: int, fan_index: int) -> FanDraw:
+    """Who fan ``fan_index`` of a creator is; the same for the same seed and model, always."""
     rng = stream(seed, "fan", population_index, fan_index)
-    profile = pick_profile(rng)
+    profile = pick_profile(model, rng)
     username, display_name = fan_identity(rng, fan_index)
-    low, high = profile.ppv_max_cents
-    ppv_max = rng.randint(low // 100, high // 100) * 100
-    return FanDraw(profile, username, display_name, ppv_max, rng)
+    ppv_max = draw_willingness_to_pay(profile, rng)
+    clock = draw_fan_clock(profile, stream(seed, "fan-clock", population_index, fan_index))
+    return FanDraw(profile, username, display_name, ppv_max, clock, rng)
 
 
 def add_historic_fan(
     batch: RowBatch,
     *,
+    model: FanModel,
     seed: int,
     creator_id: int,
     population_index: int,
@@ -92,7 +112,7 @@ def add_historic_fan(
     now: dt.datetime,
 ) -> None:
     """A fan who joined before the simulation started, with subscriptions, chats and tips."""
-    draw = draw_fan(seed, population_index, fan_index)
+    draw = draw_fan(model, seed, population_index, fan_index)
     rng, profile = draw.rng, draw.profile
     fan_id = batch.next_fan_id
     batch.next_fan_id += 1
@@ -118,11 +138,10 @@ def add_historic_fan(
         "fan_index": fan_index,
         "username": draw.username,
         "display_name": draw.display_name,
-        "profile": profile.name,
+        **draw.traits(),
         "status": status,
         "subscribed_at": subscribed_at,
         "expires_at": period_end,
-        "ppv_max_cents": draw.ppv_max_cents,
         "force_buy": None,
         "link_id": None,
         "last_message_id": None,
@@ -132,14 +151,14 @@ def add_historic_fan(
         "changed_seq": batch.take_seq(),
     }
     if rng.random() < min(0.9, 0.2 + profile.msg_per_day * 0.3):
-        spent += _add_history_chat(batch, fan, rng, profile, now=now)
+        spent += _add_history_chat(batch, fan, rng, model, profile, now=now)
     if status == "active" and rng.random() < profile.tip_per_day * 10:
         tipped_at = now - dt.timedelta(minutes=rng.randint(60, 30 * 1440))
         batch.add_transaction(
             creator_id=creator_id,
             fan_id=fan_id,
             kind="tip",
-            amount_cents=rng.randint(*profile.tip_cents) // 100 * 100,
+            amount_cents=rng.randint(profile.tip_cents.low, profile.tip_cents.high) // 100 * 100,
             created_at=tipped_at,
         )
         spent += batch.transactions[-1]["amount_cents"]
@@ -148,7 +167,13 @@ def add_historic_fan(
 
 
 def _add_history_chat(
-    batch: RowBatch, fan: dict[str, Any], rng: random.Random, profile: Profile, *, now: dt.datetime
+    batch: RowBatch,
+    fan: dict[str, Any],
+    rng: random.Random,
+    model: FanModel,
+    profile: Profile,
+    *,
+    now: dt.datetime,
 ) -> int:
     count = rng.randint(1, 5)
     at = now - dt.timedelta(minutes=rng.randint(count * 30, 14 * 1440))
@@ -161,6 +186,7 @@ def _add_history_chat(
         if from_creator:
             price = rng.choice((0, 0, 0, 500, 900, 1500))
             bought = price > 0 and rng.random() < buy_probability(
+                model,
                 profile,
                 price_cents=price,
                 ppv_max_cents=fan["ppv_max_cents"],
@@ -207,6 +233,7 @@ def _add_history_chat(
 def new_arrival(
     batch: RowBatch,
     *,
+    model: FanModel,
     seed: int,
     creator_id: int,
     population_index: int,
@@ -217,7 +244,7 @@ def new_arrival(
     trial_days: int,
 ) -> None:
     """A fan who subscribes now (through a tracking or free-trial link when given)."""
-    draw = draw_fan(seed, population_index, fan_index)
+    draw = draw_fan(model, seed, population_index, fan_index)
     fan_id = batch.next_fan_id
     batch.next_fan_id += 1
     paid = 0 if trial_days else price_cents
@@ -237,11 +264,10 @@ def new_arrival(
             "fan_index": fan_index,
             "username": draw.username,
             "display_name": draw.display_name,
-            "profile": draw.profile.name,
+            **draw.traits(),
             "status": "active",
             "subscribed_at": now,
             "expires_at": now + DAY * (trial_days or SUBSCRIPTION_DAYS),
-            "ppv_max_cents": draw.ppv_max_cents,
             "force_buy": None,
             "link_id": link_id,
             "last_message_id": None,

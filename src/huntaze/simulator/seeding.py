@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from huntaze.simulator.accounts import hash_password
 from huntaze.simulator.behaviour import stream
 from huntaze.simulator.db import SimulatorDatabase
+from huntaze.simulator.fan_model import bundled_text, parse_fan_model
 from huntaze.simulator.models import Base, Creator, Fan, Link, Message, Transaction, VaultItem
 from huntaze.simulator.population import RowBatch, add_historic_fan
 from huntaze.simulator.settings import SimulatorSettings
-from huntaze.simulator.state import EPOCH, set_now, set_seed, store_seq
+from huntaze.simulator.state import EPOCH, set_fan_model_text, set_now, set_seed, store_seq
 
 DEFAULT_PASSWORD = "simulator"
 DEFAULT_SEED = 1
@@ -68,8 +69,12 @@ def seed_simulator(
     creators: int = 2,
     fans_per_creator: int = DEFAULT_FANS,
     progress: ProgressCallback | None = None,
+    fan_model_text: str | None = None,
 ) -> None:
-    """Drop everything and build a fresh world from ``seed``."""
+    """Drop everything and build a fresh world from ``seed`` and a fan model (YAML text; the
+    bundled one by default), which is stored with the world for every later decision."""
+    model_text = fan_model_text if fan_model_text is not None else bundled_text()
+    model = parse_fan_model(model_text)
     db.drop_schema()
     db.create_schema()
     now = EPOCH
@@ -77,6 +82,7 @@ def seed_simulator(
     with db.session() as session:
         set_seed(session, seed)
         set_now(session, now)
+        set_fan_model_text(session, model_text)
         for index in range(1, creators + 1):
             rng = stream(seed, "creator", index)
             username = f"creator{index}"
@@ -104,6 +110,7 @@ def seed_simulator(
                 for fan_index in range(start, min(start + CHUNK, fans_per_creator)):
                     add_historic_fan(
                         batch,
+                        model=model,
                         seed=seed,
                         creator_id=index,
                         population_index=index,
@@ -200,15 +207,29 @@ def ensure_demo_accounts(
     """Seed the simulator database if it has no account yet; return every account's credentials.
 
     ``db_path`` defaults to ``SimulatorSettings.from_env().db_path`` (the data dir's
-    ``simulator.sqlite3``). An existing database is never reset.
+    ``simulator.sqlite3``). An existing database is never reset, unless an older version made
+    it (its tables lack columns this version needs): then it is seeded afresh.
     """
-    db = SimulatorDatabase(db_path or SimulatorSettings.from_env().db_path)
+    settings = SimulatorSettings.from_env()
+    db = SimulatorDatabase(db_path or settings.db_path)
     try:
-        db.create_schema()
-        with db.session() as session:
-            empty = session.scalars(select(Creator.id).limit(1)).first() is None
+        empty = not db.schema_is_current()
+        if not empty:
+            with db.session() as session:
+                empty = session.scalars(select(Creator.id).limit(1)).first() is None
         if empty:
-            seed_simulator(db, seed=seed, creators=creators, fans_per_creator=fans_per_creator)
+            model_text = (
+                settings.fan_model_path.read_text(encoding="utf-8")
+                if settings.fan_model_path
+                else None
+            )
+            seed_simulator(
+                db,
+                seed=seed,
+                creators=creators,
+                fans_per_creator=fans_per_creator,
+                fan_model_text=model_text,
+            )
         return list_accounts(db)
     finally:
         db.dispose()

@@ -27,6 +27,8 @@ class SimulatorSettings:
     admin_token: str = DEFAULT_ADMIN_TOKEN
     ticker_speed: float = 0.0
     ticker_interval_s: float = 1.0
+    # A fan-model file used when the simulator seeds itself (``HUNTAZE_SIMULATOR_FAN_MODEL``).
+    fan_model_path: Path | None = None
 
     @classmethod
     def from_env(
@@ -44,4 +46,7 @@ class SimulatorSettings:
             db_path=db_path,
             admin_token=os.environ.get("HUNTAZE_SIMULATOR_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN),
             ticker_speed=float(os.environ.get("HUNTAZE_SIMULATOR_TICKER_SPEED", "0") or 0),
+            fan_model_path=Path(model)
+            if (model := os.environ.get("HUNTAZE_SIMULATOR_FAN_MODEL"))
+            else None,
         )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from huntaze.simulator.behaviour import (
-    PROFILES,
+    FanClock,
     MessageContext,
     arrivals_this_hour,
     buy_probability,
@@ -25,9 +25,10 @@ from huntaze.simulator.behaviour import (
     reply_probability,
     stream,
 )
+from huntaze.simulator.fan_model import FanModel
 from huntaze.simulator.models import Creator, Fan, Link, Message, PendingReaction, Transaction
 from huntaze.simulator.population import DAY, SUBSCRIPTION_DAYS, RowBatch, new_arrival
-from huntaze.simulator.state import next_id, next_seq, peek_seq, store_seq
+from huntaze.simulator.state import get_fan_model, next_id, next_seq, peek_seq, store_seq
 from huntaze.simulator.texts import fan_text
 
 HOUR = dt.timedelta(hours=1)
@@ -44,14 +45,17 @@ def schedule_reactions(
     """Decide each recipient's buy and reply to freshly delivered creator messages."""
     rows: list[dict[str, Any]] = []
     first_id = next_id(session, PendingReaction)
+    model = get_fan_model(session)
+    earlier = _earlier_mass_ppvs(session, model, messages) if is_mass else {}
     for message in messages:
         fan = fans[message["fan_id"]]
-        profile = PROFILES[fan.profile]
+        profile = model.profile(fan.profile)
         rng = stream(seed, "react", message["id"])
         sent_at: dt.datetime = message["created_at"]
         since = None
         if fan.last_fan_message_at is not None:
             since = (sent_at - fan.last_fan_message_at).total_seconds() / 3600
+        clock = FanClock(fan.utc_offset_minutes, fan.active_start_hour, fan.active_length_hours)
         ctx = MessageContext(
             text=message["text"],
             price_cents=message["price_cents"],
@@ -59,30 +63,59 @@ def schedule_reactions(
             hour_of_day=sent_at.hour,
             hours_since_fan_wrote=since,
             fan_first_name=fan.display_name.split()[0],
+            in_active_hours=clock.is_active(sent_at),
+            earlier_mass_ppvs_today=earlier.get(fan.id, 0) if message["price_cents"] else 0,
         )
         p_buy = buy_probability(
+            model,
             profile,
             price_cents=ctx.price_cents,
             ppv_max_cents=fan.ppv_max_cents,
             is_mass=is_mass,
             force=fan.force_buy,
+            ctx=ctx,
         )
         bought = ctx.price_cents > 0 and rng.random() < p_buy
         buy_at = sent_at
         if bought:
             buy_at = sent_at + dt.timedelta(
-                minutes=reaction_delay_minutes(rng, hour_of_day=ctx.hour_of_day, is_buy=True)
+                minutes=reaction_delay_minutes(model, rng, hour_of_day=ctx.hour_of_day, is_buy=True)
             )
             rows.append(_pending(fan, message["id"], "buy", "", buy_at))
-        if rng.random() < reply_probability(profile, ctx):
+        if rng.random() < reply_probability(model, profile, ctx):
             category = reply_category(profile, rng, bought=bought, ctx=ctx)
-            delay = reaction_delay_minutes(rng, hour_of_day=ctx.hour_of_day, is_buy=False)
+            delay = reaction_delay_minutes(model, rng, hour_of_day=ctx.hour_of_day, is_buy=False)
             reply_at = max(buy_at, sent_at) + dt.timedelta(minutes=delay)
             rows.append(_pending(fan, message["id"], "reply", fan_text(rng, category), reply_at))
     for offset, row in enumerate(rows):
         row["id"] = first_id + offset
     if rows:
         session.execute(insert(PendingReaction), rows)
+
+
+def _earlier_mass_ppvs(
+    session: Session, model: FanModel, messages: list[dict[str, Any]]
+) -> dict[int, int]:
+    """Per fan, the mass PPVs they received in the 24 hours before this send (fatigue)."""
+    if model.buy.repeat_mass_ppv_within_day == 1.0 or not messages:
+        return {}
+    sent_at: dt.datetime = messages[0]["created_at"]
+    ids = [m["id"] for m in messages]
+    fan_ids = sorted({m["fan_id"] for m in messages})
+    query = (
+        select(Message.fan_id, func.count())
+        .where(
+            Message.fan_id.in_(fan_ids),
+            Message.from_creator.is_(True),
+            Message.mass_message_id.is_not(None),
+            Message.price_cents > 0,
+            Message.created_at > sent_at - DAY,
+            Message.created_at <= sent_at,
+            Message.id.not_in(ids),
+        )
+        .group_by(Message.fan_id)
+    )
+    return {int(fan_id): int(count) for fan_id, count in session.execute(query)}
 
 
 def _pending(
@@ -149,12 +182,21 @@ def run_due_reactions(session: Session, *, until: dt.datetime) -> None:
 def hourly_step(session: Session, *, seed: int, at: dt.datetime) -> None:
     """Simulate the hour that ends at ``at`` for every account (events are stamped ``at``)."""
     hour_number = int(at.timestamp() // 3600)
+    model = get_fan_model(session)
     for creator in session.scalars(select(Creator).order_by(Creator.id)).all():
-        _creator_hour(session, seed=seed, creator=creator, at=at, hour_number=hour_number)
+        _creator_hour(
+            session, model=model, seed=seed, creator=creator, at=at, hour_number=hour_number
+        )
 
 
 def _creator_hour(
-    session: Session, *, seed: int, creator: Creator, at: dt.datetime, hour_number: int
+    session: Session,
+    *,
+    model: FanModel,
+    seed: int,
+    creator: Creator,
+    at: dt.datetime,
+    hour_number: int,
 ) -> None:
     rng = stream(seed, "hour", creator.id, hour_number)
     batch = RowBatch(
@@ -176,7 +218,7 @@ def _creator_hour(
     updates: list[dict[str, Any]] = []
     price = creator.subscription_price_cents
     for fan_id, status, profile_name, expires_at, link_id, unread, spent in session.execute(query):
-        profile = PROFILES[profile_name]
+        profile = model.profile(profile_name)
         change: dict[str, Any] = {}
         if status == "active" and expires_at <= at:
             if rng.random() < profile.renew_p:
@@ -194,7 +236,7 @@ def _creator_hour(
                     _fan_writes(batch, creator.id, fan_id, text, at), unread_count=unread + 1
                 )
             if rng.random() < hourly_chance(profile.tip_per_day):
-                amount = rng.randint(*profile.tip_cents) // 100 * 100
+                amount = rng.randint(profile.tip_cents.low, profile.tip_cents.high) // 100 * 100
                 tip_text = fan_text(rng, "tip")
                 change.update(_fan_writes(batch, creator.id, fan_id, tip_text, at))
                 change["unread_count"] = change.get("unread_count", unread) + 1
@@ -203,10 +245,12 @@ def _creator_hour(
         if change:
             change.update(id=fan_id, total_spent_cents=spent, changed_seq=batch.take_seq())
             updates.append(change)
-    _arrivals(session, batch, seed=seed, creator=creator, at=at, hour_number=hour_number)
-    for model, rows in ((Message, batch.messages), (Transaction, batch.transactions)):
+    _arrivals(
+        session, batch, model=model, seed=seed, creator=creator, at=at, hour_number=hour_number
+    )
+    for table, rows in ((Message, batch.messages), (Transaction, batch.transactions)):
         if rows:
-            session.execute(insert(model), rows)
+            session.execute(insert(table), rows)
     if batch.fans:
         session.execute(insert(Fan), batch.fans)
     if updates:
@@ -249,6 +293,7 @@ def _arrivals(
     session: Session,
     batch: RowBatch,
     *,
+    model: FanModel,
     seed: int,
     creator: Creator,
     at: dt.datetime,
@@ -264,6 +309,7 @@ def _arrivals(
         for _ in range(arrivals):
             new_arrival(
                 batch,
+                model=model,
                 seed=seed,
                 creator_id=creator.id,
                 population_index=creator.population_index,

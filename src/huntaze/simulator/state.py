@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from huntaze.simulator.fan_model import FanModel, bundled_text, parse_fan_model
 from huntaze.simulator.models import Base, MetaValue
 
 EPOCH = dt.datetime(2025, 1, 6, 12, 0, tzinfo=dt.UTC)
@@ -38,6 +39,21 @@ def get_seed(session: Session) -> int:
 def set_seed(session: Session, seed: int) -> None:
     """Record the seed that every random stream derives from."""
     _set(session, "seed", str(seed))
+
+
+def get_fan_model_text(session: Session) -> str:
+    """The YAML of the fan model this world was seeded with (the bundled one by default)."""
+    return _get(session, "fan_model") or bundled_text()
+
+
+def get_fan_model(session: Session) -> FanModel:
+    """The fan model this world was seeded with; parsed once per distinct text."""
+    return parse_fan_model(get_fan_model_text(session))
+
+
+def set_fan_model_text(session: Session, text: str) -> None:
+    """Record the fan model (already validated) that every later decision uses."""
+    _set(session, "fan_model", text)
 
 
 def get_now(session: Session) -> dt.datetime:
