@@ -6,22 +6,22 @@ import datetime as dt
 
 import pytest
 
+from huntaze.compliance.checker import rule_checker
 from huntaze.compliance.models import CheckContext, Hit, Outcome, QuietHours, Severity, Verdict
 from huntaze.compliance.policy import can_override
-from huntaze.compliance.service import compliance
 
 NOON_UTC = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 
 
 def _rules(context: CheckContext, direction: str = "outbound") -> set[str]:
     return {
-        hit.rule for hit in compliance.check("hi babe", direction=direction, context=context).hits
+        hit.rule for hit in rule_checker.check("hi babe", direction=direction, context=context).hits
     }
 
 
 def test_daily_cap() -> None:
     assert _rules(CheckContext(messages_sent_today=2, daily_cap=3)) == set()
-    verdict = compliance.check("hi", context=CheckContext(messages_sent_today=3, daily_cap=3))
+    verdict = rule_checker.check("hi", context=CheckContext(messages_sent_today=3, daily_cap=3))
     assert verdict.verdict is Outcome.BLOCK
     assert verdict.hits[0].rule == "limits.daily_cap"
     assert verdict.hits[0].span is None
@@ -49,7 +49,7 @@ def test_quiet_hours_in_the_fans_time_zone(
     context = CheckContext(now=now, quiet_hours=QuietHours(start, end, zone))
     assert ("limits.quiet_hours" in _rules(context)) is inside
     if inside:
-        assert compliance.check("hi", context=context).verdict is Outcome.REVIEW
+        assert rule_checker.check("hi", context=context).verdict is Outcome.REVIEW
 
 
 def test_quiet_hours_need_a_clock_and_a_real_zone() -> None:
@@ -82,11 +82,11 @@ def test_minimum_ppv_gap() -> None:
 
 
 def test_opt_out_flag() -> None:
-    verdict = compliance.check("please stop messaging me", direction="inbound")
+    verdict = rule_checker.check("please stop messaging me", direction="inbound")
     assert verdict.opt_out is True
     assert verdict.verdict is Outcome.REVIEW
-    assert compliance.check("unsubscribe", direction="inbound").opt_out
-    assert not compliance.check("don't forget to subscribe", direction="inbound").opt_out
+    assert rule_checker.check("unsubscribe", direction="inbound").opt_out
+    assert not rule_checker.check("don't forget to subscribe", direction="inbound").opt_out
 
 
 def _verdict(*hits: Hit) -> Verdict:
@@ -119,7 +119,7 @@ def test_override_policy(role: str, allow: bool, review: bool, block: bool) -> N
 
 
 def test_minor_safety_can_never_be_overridden() -> None:
-    verdict = compliance.check("i'm 15 lol", direction="inbound")
+    verdict = rule_checker.check("i'm 15 lol", direction="inbound")
     assert verdict.verdict is Outcome.BLOCK
     assert not can_override(verdict, "owner")
 

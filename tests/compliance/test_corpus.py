@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from huntaze.compliance.checker import rule_checker
 from huntaze.compliance.models import Direction, Outcome, Severity, Verdict
-from huntaze.compliance.service import compliance
 
 CORPUS = Path(__file__).resolve().parent / "corpus.jsonl"
 BLOCK_CATEGORIES = (
@@ -37,7 +37,7 @@ def _flagged(verdict: Verdict, category: str, severity: Severity) -> bool:
 @pytest.fixture(scope="module")
 def results() -> list[tuple[dict[str, str], Verdict]]:
     return [
-        (record, compliance.check(record["text"], direction=Direction.INBOUND))
+        (record, rule_checker.check(record["text"], direction=Direction.INBOUND))
         for record in _load()
     ]
 

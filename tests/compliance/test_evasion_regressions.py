@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from huntaze.compliance.service import compliance
+from huntaze.compliance.checker import rule_checker
 
 
 @pytest.mark.parametrize(
@@ -16,12 +16,12 @@ from huntaze.compliance.service import compliance
     ],
 )
 def test_adjacent_symbol_leet_is_still_blocked(text: str) -> None:
-    verdict = compliance.check(text)
+    verdict = rule_checker.check(text)
     assert verdict.verdict.value == "block", verdict.to_json_dict()
     assert any(hit.category == "off_platform_payment" for hit in verdict.hits)
 
 
 @pytest.mark.parametrize("text", ["ca $ h a pp", "$~n a pchat", "p @ ypal me"])
 def test_symbols_split_off_by_separators_still_count_as_letters(text: str) -> None:
-    verdict = compliance.check(text, direction="inbound")
+    verdict = rule_checker.check(text, direction="inbound")
     assert verdict.verdict.value == "block", verdict.to_json_dict()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from huntaze.compliance.checker import RuleChecker, rule_checker
 from huntaze.compliance.models import Outcome
 from huntaze.compliance.rules import RuleValidationError, default_rule_set, load_rule_set
-from huntaze.compliance.service import ComplianceService, compliance
 
 
 def _rule(**fields: object) -> dict[str, object]:
@@ -83,7 +83,7 @@ def test_duplicate_ids_are_refused() -> None:
         load_rule_set(data)
     assert caught.value.rule_id == "org.test"
     with pytest.raises(RuleValidationError) as caught:
-        compliance.load_rules(_rule(id="payment.apps"))
+        rule_checker.load_rules(_rule(id="payment.apps"))
     assert caught.value.reason == "duplicate rule id"
 
 
@@ -101,35 +101,37 @@ rules:
     category: pricing
     severity: block
     reason: No prices under five dollars.
-    text_patterns: ['\\$[1-4](?![\\d.])']
+    text_patterns: ['\\$[1-4](?:[^\\d.]|$)']
 """
-    extra = compliance.load_rules(yaml_text)
+    extra = rule_checker.load_rules(yaml_text)
     path = tmp_path / "rules.yaml"
     path.write_text(yaml_text, encoding="utf-8")
-    assert compliance.load_rules(path).key == extra.key
-    verdict = compliance.check("I'm also on F a n s l y", extra_rules=[extra])
+    assert rule_checker.load_rules(path).key == extra.key
+    verdict = rule_checker.check("I'm also on F a n s l y", extra_rules=[extra])
     assert verdict.verdict is Outcome.REVIEW
     assert (
-        compliance.check("I'm also on fansly", direction="inbound", extra_rules=[extra]).hits == ()
+        rule_checker.check("I'm also on fansly", direction="inbound", extra_rules=[extra]).hits
+        == ()
     )
-    assert compliance.check("only $3 today", extra_rules=[extra]).verdict is Outcome.BLOCK
-    assert compliance.check("only $3 today").verdict is Outcome.ALLOW
+    assert rule_checker.check("only $3 today", extra_rules=[extra]).verdict is Outcome.BLOCK
+    assert rule_checker.check("only $3 today").verdict is Outcome.ALLOW
 
 
 def test_service_with_its_own_base_rules() -> None:
-    service = ComplianceService(load_rule_set(_rule()))
+    service = RuleChecker(load_rule_set(_rule()))
     assert service.check("join onlyfriends").verdict is Outcome.BLOCK
     assert service.check("my paypal").verdict is Outcome.ALLOW
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+b", r"(\w*\s?)*x", r"(?:pay|send)(\s*\w+)*"])
-def test_patterns_with_nested_repetition_are_refused(pattern: str) -> None:
+def test_bundled_patterns_with_nested_repetition_are_refused(pattern: str) -> None:
+    """The bundled (trusted) rules run on Python's backtracking ``re``: no nested repetition."""
     text = (
         "rules:\n  - id: acme.slow\n    category: x\n    severity: review\n"
         f"    direction: outbound\n    reason: r\n    patterns: ['{pattern}']\n"
     )
     with pytest.raises(RuleValidationError) as caught:
-        load_rule_set(text)
+        load_rule_set(text, trusted=True)
     assert caught.value.rule_id == "acme.slow"
     assert "exponential" in caught.value.reason
 

@@ -32,7 +32,7 @@ from huntaze.ai.tasks import TASKS, UnknownTaskError
 from huntaze.ai.usage import UsageEntry, month_of
 from huntaze.ai.usage_summary import UsageSummary, summarize
 from huntaze.compliance.models import Direction
-from huntaze.compliance.rulebook import rulebook
+from huntaze.compliance.service import compliance
 from huntaze.core.db import utcnow
 from huntaze.core.errors import InvalidInputError, NotFoundError, field_error
 from huntaze.core.fields import MONTH_PATTERN
@@ -186,8 +186,12 @@ class AIService:
             data = similarity.with_best_past_replies(session, actor, creator_id, data)
 
         def compliance_check(text: str) -> Literal["allow", "review", "block"]:
-            verdict = rulebook.check(
-                session, actor, text=text, direction=Direction.OUTBOUND, creator_id=creator_id
+            verdict = compliance.check(
+                session,
+                org=actor.org,
+                creator_id=creator_id,
+                text=text,
+                direction=Direction.OUTBOUND,
             )
             value: Literal["allow", "review", "block"] = verdict.verdict.value
             return value

@@ -17,9 +17,9 @@ from typing import Annotated
 
 import typer
 
+from huntaze.compliance.checker import rule_checker
 from huntaze.compliance.models import Direction, Verdict
 from huntaze.compliance.rules import RuleSet, RuleValidationError
-from huntaze.compliance.service import compliance
 
 app = typer.Typer(help="Check message texts against the compliance rules.", no_args_is_help=True)
 
@@ -81,10 +81,10 @@ def check(
     extra: list[RuleSet] = []
     try:
         for path in rules or []:
-            extra.append(compliance.load_rules(path))
+            extra.append(rule_checker.load_rules(path))
     except RuleValidationError as exc:
         typer.echo(f"invalid rules: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     for message in _messages(text, file):
-        verdict = compliance.check(message, direction=direction, extra_rules=extra)
+        verdict = rule_checker.check(message, direction=direction, extra_rules=extra)
         typer.echo(_render(verdict, output))

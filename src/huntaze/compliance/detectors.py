@@ -4,7 +4,8 @@ Text detectors are regexes over the text form (folded, lower case, spelled-out n
 digits); they find structure that keyword lists cannot: phone numbers, e-mail addresses, links
 and bare domains, crypto wallet addresses, cash tags, handles and stated ages. Context detectors
 look only at the :class:`CheckContext` of an outbound send: per-fan daily caps, quiet hours,
-opted-out fans and the minimum gap between two pay-per-view offers.
+opted-out fans and the minimum gap between two pay-per-view offers, with the limits a rule
+carries (:mod:`huntaze.compliance.limits`) or, for a rule without them, those of the context.
 
 Every regex here has bounded repetition so that its cost stays linear in the message length.
 """
@@ -16,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from huntaze.compliance.models import CheckContext
+from huntaze.compliance.limits import DailyCap, LimitParams, PpvGap, QuietWindow
+from huntaze.compliance.models import CheckContext, QuietHours
 
 _SEP = r"[\s().\-_*~]{0,3}"
 _TLDS = (
@@ -100,8 +102,12 @@ TEXT_DETECTORS = {
 }
 
 
-def _quiet_hours_detail(context: CheckContext) -> str | None:
-    window = context.quiet_hours
+def _quiet_hours_detail(context: CheckContext, params: LimitParams | None) -> str | None:
+    window = (
+        QuietHours(params.start_time, params.end_time, context.fan_timezone or params.timezone)
+        if isinstance(params, QuietWindow)
+        else context.quiet_hours
+    )
     if window is None or context.now is None:
         return None
     local = context.now.astimezone(ZoneInfo(window.timezone)).time()
@@ -118,19 +124,19 @@ def _quiet_hours_detail(context: CheckContext) -> str | None:
     )
 
 
-def _daily_cap_detail(context: CheckContext) -> str | None:
-    cap = context.daily_cap
+def _daily_cap_detail(context: CheckContext, params: LimitParams | None) -> str | None:
+    cap = params.max_per_day if isinstance(params, DailyCap) else context.daily_cap
     if cap is None or context.messages_sent_today < cap:
         return None
     return f"{context.messages_sent_today} messages already sent today; the cap is {cap}"
 
 
-def _opted_out_detail(context: CheckContext) -> str | None:
+def _opted_out_detail(context: CheckContext, _params: LimitParams | None) -> str | None:
     return "the fan has opted out of messages" if context.fan_opted_out else None
 
 
-def _ppv_gap_detail(context: CheckContext) -> str | None:
-    gap = context.min_ppv_gap
+def _ppv_gap_detail(context: CheckContext, params: LimitParams | None) -> str | None:
+    gap = params.gap if isinstance(params, PpvGap) else context.min_ppv_gap
     last = context.last_ppv_at
     if not context.is_ppv or gap is None or last is None or context.now is None:
         return None
@@ -144,7 +150,8 @@ def _minutes(delta: dt.timedelta) -> str:
     return f"{int(delta.total_seconds() // 60)} min"
 
 
-CONTEXT_DETECTORS: dict[str, Callable[[CheckContext], str | None]] = {
+ContextDetector = Callable[[CheckContext, LimitParams | None], str | None]
+CONTEXT_DETECTORS: dict[str, ContextDetector] = {
     "daily_cap": _daily_cap_detail,
     "quiet_hours": _quiet_hours_detail,
     "opted_out": _opted_out_detail,

@@ -5,24 +5,33 @@ per rule and matcher, plus *prefilters*: a single trie regex of every keyword ov
 form, and over the text form each detector's cheap trigger before its full pattern. A message
 that no prefilter matches (most messages) is allowed after a few C-level passes; only a match
 pays for the offset maps and the per-rule passes that report exact spans on the original text.
+
+The bundled (trusted) rules and the detectors run on Python's ``re``; every pattern and keyword of
+an organization's or a creator's rules runs on RE2 (:mod:`huntaze.compliance.patterns`), in its
+own prefilters, so no customer pattern ever reaches a backtracking engine.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import islice
 
 from huntaze.compliance.detectors import CONTEXT_DETECTORS, TEXT_DETECTORS
-from huntaze.compliance.keywords import keywords_regex
+from huntaze.compliance.keywords import WORD_BOUNDARY_END, keywords_regex
 from huntaze.compliance.models import CheckContext, Direction, Hit, Verdict, outcome_of
 from huntaze.compliance.normalize import fold, text_form, tracked_forms, words_form
+from huntaze.compliance.patterns import PatternError, Regex, compile_linear
 from huntaze.compliance.rules import Rule
 
 # Patterns that number their groups cannot be joined into one alternation without changing
 # what they mean, so they get their own prefilter.
 _SELF_REFERENCING = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+# More spans of one rule in one message tell a person nothing new; the cap also bounds the work
+# of a customer pattern that matches at every position.
+MAX_SPANS_PER_MATCHER = 100
 
 
 class Form(Enum):
@@ -39,32 +48,48 @@ class _Matcher:
 
     rule: Rule
     form: Form
-    regex: re.Pattern[str]
-    trigger: re.Pattern[str] | None = None
+    regex: Regex
+    trigger: Regex | None = None
     skip: int = 0
 
 
-def _prefilters(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+def _prefilters(patterns: Sequence[str]) -> tuple[Regex, ...]:
     joinable = [p for p in patterns if not _SELF_REFERENCING.search(p)]
     alone = [re.compile(p) for p in patterns if _SELF_REFERENCING.search(p)]
     if not joinable:
         return tuple(alone)
     try:
-        joined = [re.compile("|".join(f"(?:{p})" for p in joinable))]
+        joined: list[Regex] = [re.compile("|".join(f"(?:{p})" for p in joinable))]
     except re.error:
         # Inline global flags or duplicate group names cannot be joined; keep them apart.
         joined = [re.compile(p) for p in joinable]
     return (*joined, *alone)
 
 
+def _linear_prefilters(patterns: Sequence[str]) -> tuple[Regex, ...]:
+    if not patterns:
+        return ()
+    try:
+        return (compile_linear("|".join(f"(?:{p})" for p in patterns)),)
+    except PatternError:
+        # Each was accepted on save; only their union is too large: keep them apart.
+        return tuple(compile_linear(p) for p in patterns)
+
+
+def _keyword_pattern(rule: Rule) -> str:
+    # The leading space (a word boundary) is a literal the regex engine scans for quickly.
+    if rule.trusted:
+        return " " + keywords_regex(rule.keywords)
+    return " " + keywords_regex(rule.keywords, end=WORD_BOUNDARY_END)
+
+
 def _matchers(rule: Rule) -> list[_Matcher]:
+    compile_: Callable[[str], Regex] = re.compile if rule.trusted else compile_linear
     matchers = []
     if rule.keywords:
-        # The leading space (a word boundary) is a literal the regex engine scans for quickly.
-        regex = re.compile(" " + keywords_regex(rule.keywords))
-        matchers.append(_Matcher(rule, Form.WORDS, regex, skip=1))
-    matchers.extend(_Matcher(rule, Form.WORDS, re.compile(p)) for p in rule.patterns)
-    matchers.extend(_Matcher(rule, Form.TEXT, re.compile(p)) for p in rule.text_patterns)
+        matchers.append(_Matcher(rule, Form.WORDS, compile_(_keyword_pattern(rule)), skip=1))
+    matchers.extend(_Matcher(rule, Form.WORDS, compile_(p)) for p in rule.patterns)
+    matchers.extend(_Matcher(rule, Form.TEXT, compile_(p)) for p in rule.text_patterns)
     if rule.detector in TEXT_DETECTORS:
         detector = TEXT_DETECTORS[rule.detector]
         matchers.append(
@@ -85,18 +110,26 @@ class CompiledRules:
         self.matchers = tuple(
             matcher for rule in applicable if not rule.is_contextual for matcher in _matchers(rule)
         )
-        keywords = [keyword for rule in applicable for keyword in rule.keywords]
-        word_patterns = [pattern for rule in applicable for pattern in rule.patterns]
+        trusted = [rule for rule in applicable if rule.trusted]
+        customer = [rule for rule in applicable if not rule.trusted]
+        keywords = [keyword for rule in trusted for keyword in rule.keywords]
+        word_patterns = [pattern for rule in trusted for pattern in rule.patterns]
         if keywords:
             word_patterns.insert(0, " " + keywords_regex(keywords))
-        text_patterns = [p for rule in applicable for p in rule.text_patterns]
+        text_patterns = [p for rule in trusted for p in rule.text_patterns]
+        customer_words = [_keyword_pattern(rule) for rule in customer if rule.keywords] + [
+            pattern for rule in customer for pattern in rule.patterns
+        ]
+        customer_text = list(dict.fromkeys(p for rule in customer for p in rule.text_patterns))
         detectors = [
             TEXT_DETECTORS[rule.detector] for rule in applicable if rule.detector in TEXT_DETECTORS
         ]
         self._opt_out_rules = frozenset(rule.id for rule in applicable if rule.opt_out)
-        self._word_prefilters = _prefilters(word_patterns)
-        self._text_prefilters = tuple(
-            (pattern, pattern) for pattern in _prefilters(list(dict.fromkeys(text_patterns)))
+        self._word_prefilters = _prefilters(word_patterns) + _linear_prefilters(customer_words)
+        text_prefilters = _prefilters(list(dict.fromkeys(text_patterns)))
+        text_prefilters += _linear_prefilters(customer_text)
+        self._text_prefilters: tuple[tuple[Regex, Regex], ...] = tuple(
+            (pattern, pattern) for pattern in text_prefilters
         ) + tuple(
             (re.compile(detector.trigger), re.compile(detector.pattern))
             for detector in dict.fromkeys(detectors)
@@ -120,7 +153,7 @@ class CompiledRules:
             tracked = forms.text if matcher.form is Form.TEXT else forms.words
             if matcher.trigger is not None and matcher.trigger.search(tracked.text) is None:
                 continue
-            for match in matcher.regex.finditer(tracked.text):
+            for match in islice(matcher.regex.finditer(tracked.text), MAX_SPANS_PER_MATCHER):
                 first = match.start() + matcher.skip
                 if match.end() <= first:
                     continue
@@ -145,7 +178,7 @@ class CompiledRules:
     def _context_hits(self, context: CheckContext) -> list[Hit]:
         hits = []
         for rule in self.context_rules:
-            detail = CONTEXT_DETECTORS[rule.detector or ""](context)
+            detail = CONTEXT_DETECTORS[rule.detector or ""](context, rule.params)
             if detail is not None:
                 hits.append(
                     Hit(
@@ -164,7 +197,14 @@ class CompiledRules:
         hits = self._text_hits(text) if self._might_match(text) else []
         if context is not None:
             hits.extend(self._context_hits(context))
-        found = tuple(hits)
+        return self._verdict(text, tuple(hits))
+
+    def check_sending_limits(self, text: str, context: CheckContext) -> Verdict:
+        """The verdict of the rules on the sending context alone (caps, quiet hours, opt-out,
+        PPV gap): what can change between a message's creation and its sending."""
+        return self._verdict(text, tuple(self._context_hits(context)))
+
+    def _verdict(self, text: str, found: tuple[Hit, ...]) -> Verdict:
         return Verdict(
             text=text,
             direction=self.direction,

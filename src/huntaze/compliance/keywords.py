@@ -6,7 +6,10 @@ put in a trie. The trie becomes one regex whose branches start with literal lett
 regex engine discards most word starts after one comparison. Between any two letters the regex
 accepts spaces (every separator is a space in the words form), a letter may be repeated
 ("paaaypal"), and ``i`` and ``l`` stand for each other (``1`` and ``|`` are used for either).
-A match must start and end on a word boundary, so "snap" never fires inside "snapshot".
+A match must start and end on a word boundary, so "snap" never fires inside "snapshot". The
+end is a lookahead for Python's ``re`` (bundled rules) and ``\\b`` for RE2 (customer rules, see
+:mod:`huntaze.compliance.patterns`), which has no lookarounds; in the words form, made only of
+letters and spaces, the two mean the same.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ MAX_EXPANSIONS = 2048
 MAX_REPEAT = 8
 _GROUP_RE = re.compile(r"\(([^()]*)\)")
 _LETTER_CLASSES = {"i": "[il]", "l": "[il]"}
+LOOKAHEAD_END = "(?= )"
+WORD_BOUNDARY_END = r"\b"
 
 Token = tuple[str, int]
 
@@ -70,21 +75,22 @@ def _token_regex(token: Token) -> str:
     return f"{cls}(?: *{cls}){{{count - 1},{count - 1 + MAX_REPEAT}}}"
 
 
-def _emit(node: _Node) -> str:
+def _emit(node: _Node, end: str) -> str:
     branches = []
     for token, child in sorted(node.children.items()):
         tails = []
         if child.children:
-            tails.append(" *" + _emit(child))
+            tails.append(" *" + _emit(child, end))
         if child.terminal:
-            tails.append("(?= )")
+            tails.append(end)
         tail = tails[0] if len(tails) == 1 else "(?:" + "|".join(tails) + ")"
         branches.append(_token_regex(token) + tail)
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-def keywords_regex(keywords: list[str] | tuple[str, ...]) -> str:
-    """One regex (without the leading boundary) matching any of ``keywords`` in the words form."""
+def keywords_regex(keywords: list[str] | tuple[str, ...], *, end: str = LOOKAHEAD_END) -> str:
+    """One regex (without the leading boundary) matching any of ``keywords`` in the words form;
+    ``end`` is how a keyword's end is tested (:data:`WORD_BOUNDARY_END` for RE2)."""
     root = _Node()
     for keyword in keywords:
         for spelling in expand(keyword):
@@ -92,4 +98,4 @@ def keywords_regex(keywords: list[str] | tuple[str, ...]) -> str:
             for token in tokens(spelling):
                 node = node.children.setdefault(token, _Node())
             node.terminal = True
-    return _emit(root)
+    return _emit(root, end)

@@ -124,17 +124,23 @@ class QuietHours:
     timezone: str = "UTC"
 
     def __post_init__(self) -> None:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {self.timezone!r}") from exc
+        _require_zone(self.timezone)
+
+
+def _require_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
 
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
     """What the caller knows about this send; the engine stays pure and reads only this.
 
-    ``now`` must be timezone-aware; rules that need a time are skipped without it.
+    ``now`` must be timezone-aware; rules that need a time are skipped without it. The limits
+    (``daily_cap``, ``quiet_hours``, ``min_ppv_gap``) apply to rules that carry none of their
+    own; ``fan_timezone``, when known, is where a rule's quiet hours are read.
     """
 
     now: dt.datetime | None = None
@@ -145,9 +151,51 @@ class CheckContext:
     is_ppv: bool = False
     last_ppv_at: dt.datetime | None = None
     min_ppv_gap: dt.timedelta | None = None
+    fan_timezone: str | None = None
 
     def __post_init__(self) -> None:
+        if self.fan_timezone is not None:
+            _require_zone(self.fan_timezone)
         for name in ("now", "last_ppv_at"):
             moment = getattr(self, name)
             if moment is not None and moment.utcoffset() is None:
                 raise ValueError(f"{name} must be timezone-aware")
+
+
+@dataclass(frozen=True, slots=True)
+class FanContext:
+    """What is known of the one fan an outbound message goes to, for the sending-limit rules.
+
+    Each part comes from the domain that knows it: the outbox counts what it sent to the fan
+    (``messages_sent_today``, ``last_ppv_at``); the fans domain, once it exists, adds whether
+    the fan opted out and the fan's time zone. A part nobody knows yet keeps its default.
+    """
+
+    platform_fan_id: str
+    messages_sent_today: int = 0
+    last_ppv_at: dt.datetime | None = None
+    opted_out: bool = False
+    timezone: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.timezone is not None:
+            _require_zone(self.timezone)
+        if self.last_ppv_at is not None and self.last_ppv_at.utcoffset() is None:
+            raise ValueError("last_ppv_at must be timezone-aware")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An outbound message about to reach fans: what the sending-limit rules read.
+
+    ``fan`` is the one fan of a direct message or PPV (``None`` for a mass message); ``now`` is
+    when it is checked (the current time when not given).
+    """
+
+    fan: FanContext | None = None
+    is_ppv: bool = False
+    now: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.now is not None and self.now.utcoffset() is None:
+            raise ValueError("now must be timezone-aware")

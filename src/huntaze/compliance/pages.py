@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from huntaze.accounts.auth import PageUser
 from huntaze.accounts.permissions import Permission
+from huntaze.compliance.checker import rule_checker
 from huntaze.compliance.highlight import highlight_spans
 from huntaze.compliance.models import Direction
 from huntaze.compliance.rulebook import rulebook
@@ -43,7 +44,7 @@ def _page(
             "creator_id": creator_id,
             "yaml_text": yaml_text if yaml_text is not None else stored.yaml_text,
             "updated_by": stored.updated_by,
-            "bundled": compliance.base_rules.rules,
+            "bundled": rule_checker.base_rules.rules,
             "can_manage": auth.actor.can(Permission.COMPLIANCE_RULES_MANAGE),
             "rules_error": rules_error,
             "saved": saved,
@@ -71,7 +72,7 @@ def try_message(
     creator_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """The verdict as a fragment (HTMX) with the matched parts of the text marked."""
-    verdict = rulebook.check(
+    verdict = compliance.check_for(
         session,
         auth.actor,
         text=text,

@@ -35,5 +35,10 @@ class RuleSetRepository(TenantRepository[ComplianceRuleSet]):
         rows = list(session.scalars(stmt).all())
         return sorted(rows, key=lambda row: row.creator_id is not None)
 
+    def of_creators(self, session: Session, org: OrgId) -> list[ComplianceRuleSet]:
+        """Every creator's rule set in the organization."""
+        stmt = self.scoped(org).where(ComplianceRuleSet.creator_id.is_not(None))
+        return list(session.scalars(stmt).all())
+
 
 rule_sets = RuleSetRepository()

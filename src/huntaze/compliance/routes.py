@@ -8,6 +8,7 @@ from huntaze.accounts.auth import ApiActor
 from huntaze.compliance.models import Direction
 from huntaze.compliance.rulebook import StoredRules, rulebook
 from huntaze.compliance.schemas import CheckRequest, RulesIn, RulesOut, VerdictOut
+from huntaze.compliance.service import compliance
 from huntaze.core.http import DbSession
 
 router = APIRouter(tags=["compliance"])
@@ -22,7 +23,7 @@ def _rules_out(stored: StoredRules) -> RulesOut:
 @router.post("/compliance/check", response_model=VerdictOut)
 def check_message(body: CheckRequest, actor: ApiActor, session: DbSession) -> VerdictOut:
     """The verdict on a text with every rule hit, its reason and its span in the text."""
-    verdict = rulebook.check(
+    verdict = compliance.check_for(
         session,
         actor,
         text=body.text,

@@ -1,24 +1,27 @@
-"""Checks in the context of an organization: bundled rules plus its own and its creators'.
+"""An organization's and its creators' own rules: which apply, who may edit them, the audit.
 
-The engine (``service.py``) is pure; this module adds what only the database knows: which rule
-additions apply, who may edit them, and the audit trail (DESIGN.md §7, §8.3).
+The checker (``checker.py``) is pure; this module adds what only the database knows: which rule
+additions apply to a message, who may edit them, and the audit trail (DESIGN.md §7, §8.3).
+Domains do not call it: they call :mod:`huntaze.compliance.service`, which uses it.
+
+A stored rule set that no longer loads (saved under older validation, or now clashing with
+another scope's rule ids) is never skipped silently: it is reported as :class:`BrokenRuleSet`,
+and the service turns that into a blocking hit until someone fixes the rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
 from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit
 from huntaze.accounts.permissions import Permission
-from huntaze.compliance.models import CheckContext, Direction, Verdict
+from huntaze.compliance.checker import rule_checker
 from huntaze.compliance.records import ComplianceRuleSet
 from huntaze.compliance.repository import rule_sets
-from huntaze.compliance.rules import RuleSet, RuleValidationError
-from huntaze.compliance.service import compliance
+from huntaze.compliance.rules import RuleSet, RuleValidationError, check_compatible, read_yaml
 from huntaze.core.errors import InvalidInputError, field_error
 from huntaze.core.tenancy import OrgId
 from huntaze.creators.service import creators
@@ -45,12 +48,28 @@ class StoredRules:
     creator_id: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class BrokenRuleSet:
+    """A stored rule set that cannot be applied, and why."""
+
+    scope: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicableRules:
+    """The rule additions that apply to one message, and the stored ones that cannot."""
+
+    rule_sets: tuple[RuleSet, ...]
+    broken: tuple[BrokenRuleSet, ...] = ()
+
+
 def _declares_rules(yaml_text: str) -> bool:
     """Whether the text holds any rule; an empty set (``rules: []``, only comments) adds none."""
     try:
-        data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError:
-        return True  # let the rule loader report the syntax error
+        data = read_yaml(yaml_text)
+    except RuleValidationError:
+        return True  # let the rule loader report the problem
     if data is None:
         return False
     return not (isinstance(data, dict) and data.get("rules") in (None, []) and len(data) <= 1)
@@ -59,32 +78,23 @@ def _declares_rules(yaml_text: str) -> bool:
 class RulebookService:
     """Applies and keeps the organization's and creators' rule additions."""
 
-    def _load(self, row: ComplianceRuleSet) -> RuleSet:
-        name = (
-            f"creator:{row.creator_id}" if row.creator_id else f"organization:{row.organization_id}"
-        )
-        return compliance.load_rules(row.yaml_text, name=name)
-
-    def extra_rules(self, session: Session, org: OrgId, creator_id: str | None) -> list[RuleSet]:
-        """The validated additions that apply to a message of ``creator_id`` in ``org``."""
-        rows = rule_sets.applying_to(session, org, creator_id)
-        return [self._load(row) for row in rows if _declares_rules(row.yaml_text)]
-
-    def check(
-        self,
-        session: Session,
-        actor: Actor,
-        *,
-        text: str,
-        direction: Direction,
-        creator_id: str | None = None,
-        context: CheckContext | None = None,
-    ) -> Verdict:
-        """Check a text for the actor's organization (and a creator of it, when given)."""
-        if creator_id is not None:
-            creators.get(session, actor, creator_id)
-        extra = self.extra_rules(session, actor.org, creator_id)
-        return compliance.check(text, direction=direction, context=context, extra_rules=extra)
+    def applicable(self, session: Session, org: OrgId, creator_id: str | None) -> ApplicableRules:
+        """The additions that apply to a message of ``creator_id`` in ``org``: the
+        organization's, then the creator's; those that no longer load are reported apart."""
+        loaded: list[RuleSet] = []
+        broken: list[BrokenRuleSet] = []
+        for row in rule_sets.applying_to(session, org, creator_id):
+            if not _declares_rules(row.yaml_text):
+                continue
+            scope = "the creator's rules" if row.creator_id else "the organization's rules"
+            try:
+                rule_set = rule_checker.load_rules(row.yaml_text, name=_set_name(row))
+                check_compatible((*loaded, rule_set))
+            except RuleValidationError as exc:
+                broken.append(BrokenRuleSet(scope=scope, reason=str(exc)))
+                continue
+            loaded.append(rule_set)
+        return ApplicableRules(rule_sets=tuple(loaded), broken=tuple(broken))
 
     def rules(self, session: Session, actor: Actor, *, creator_id: str | None) -> StoredRules:
         """The stored additions of the organization or of one creator."""
@@ -106,7 +116,8 @@ class RulebookService:
             creators.get(session, actor, creator_id)
         try:
             if _declares_rules(yaml_text):
-                compliance.load_rules(yaml_text, name="candidate")
+                candidate = rule_checker.load_rules(yaml_text, name="candidate")
+                self._refuse_clashes(session, actor.org, creator_id, candidate)
         except RuleValidationError as exc:
             where = f"rule {exc.rule_id}" if exc.rule_id else "the rule set"
             raise InvalidInputError(
@@ -137,6 +148,33 @@ class RulebookService:
             after={"yaml_text": yaml_text, "creator_id": creator_id},
         )
         return StoredRules(yaml_text=yaml_text, updated_by=actor.label, creator_id=creator_id)
+
+    def _refuse_clashes(
+        self, session: Session, org: OrgId, creator_id: str | None, candidate: RuleSet
+    ) -> None:
+        """Refuse a rule id that the other scope already defines: the organization's rules and
+        a creator's are applied together."""
+        others = (
+            rule_sets.applying_to(session, org, None)
+            if creator_id is not None
+            else rule_sets.of_creators(session, org)
+        )
+        ids = {rule.id for rule in candidate.rules}
+        for row in others:
+            if row.creator_id == creator_id or not _declares_rules(row.yaml_text):
+                continue
+            try:
+                other = rule_checker.load_rules(row.yaml_text, name=_set_name(row))
+            except RuleValidationError:
+                continue  # a broken set is reported when it is applied
+            for rule in other.rules:
+                if rule.id in ids:
+                    where = "a creator's rules" if row.creator_id else "the organization's rules"
+                    raise RuleValidationError(rule.id, f"this rule id is already used by {where}")
+
+
+def _set_name(row: ComplianceRuleSet) -> str:
+    return f"creator:{row.creator_id}" if row.creator_id else f"organization:{row.organization_id}"
 
 
 rulebook = RulebookService()

@@ -13,11 +13,16 @@ A rule set is YAML (or the equivalent dict) of the form::
         patterns: []               # regexes over the words form (non-letters as spaces)
         text_patterns: []          # regexes over the text form (folded, digits kept)
         detector: null             # a name from detectors.DETECTOR_NAMES
+        params: null               # the limits of a sending-limit detector (limits.py)
         overridable: true          # false: nobody may override a hit of this rule
         opt_out: false             # true: a hit means the fan asked to stop receiving messages
 
-The bundled ``rules/default.yaml`` is the base; organizations and creators add their own sets.
-Anything malformed is refused with a :class:`RuleValidationError` naming the rule and reason.
+The bundled ``rules/default.yaml`` is the base and is *trusted*: its patterns run on Python's
+``re``. Organizations and creators add their own sets, which are not: their patterns and
+keywords must compile in RE2 (:mod:`huntaze.compliance.patterns`), which runs in linear time.
+Anything malformed is refused with a :class:`RuleValidationError` naming the rule and reason;
+the YAML itself is read with a depth limit and without anchors or aliases, so that neither a
+deeply nested document nor an alias bomb can exhaust the server.
 """
 
 from __future__ import annotations
@@ -38,10 +43,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from huntaze.compliance.detectors import CONTEXT_DETECTORS, DETECTOR_NAMES
-from huntaze.compliance.keywords import KeywordError, keywords_regex
+from huntaze.compliance.keywords import WORD_BOUNDARY_END, KeywordError, keywords_regex
+from huntaze.compliance.limits import PARAMS_OF_DETECTOR, LimitParams
 from huntaze.compliance.models import RuleDirection, Severity
+from huntaze.compliance.patterns import PatternError, compile_linear
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]{0,79}$"
+MAX_RULES = 500
+MAX_YAML_DEPTH = 20
+_MAX_MATCHERS = 200
 
 
 class RuleValidationError(ValueError):
@@ -62,17 +72,19 @@ class _RuleSpec(BaseModel):
     severity: Severity
     direction: RuleDirection = RuleDirection.BOTH
     reason: StrictStr = Field(min_length=1, max_length=300)
-    keywords: tuple[StrictStr, ...] = ()
-    patterns: tuple[StrictStr, ...] = ()
-    text_patterns: tuple[StrictStr, ...] = ()
+    keywords: tuple[StrictStr, ...] = Field(default=(), max_length=_MAX_MATCHERS)
+    patterns: tuple[StrictStr, ...] = Field(default=(), max_length=_MAX_MATCHERS)
+    text_patterns: tuple[StrictStr, ...] = Field(default=(), max_length=_MAX_MATCHERS)
     detector: StrictStr | None = None
+    params: dict[StrictStr, Any] | None = None
     overridable: StrictBool = True
     opt_out: StrictBool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One validated rule, its keywords known to compile."""
+    """One validated rule, its keywords known to compile; ``trusted`` rules (the bundled ones)
+    run on Python's ``re``, all others on RE2."""
 
     id: str
     category: str
@@ -85,6 +97,8 @@ class Rule:
     detector: str | None
     overridable: bool
     opt_out: bool
+    params: LimitParams | None = None
+    trusted: bool = False
 
     @property
     def is_contextual(self) -> bool:
@@ -138,7 +152,15 @@ def _nested_repeat(items: Any, inside_repeat: bool = False) -> bool:
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
-def _compile_pattern(rule_id: str, field: str, pattern: str) -> None:
+def _compile_pattern(rule_id: str, field: str, pattern: str, *, trusted: bool) -> None:
+    if not trusted:
+        try:
+            linear = compile_linear(pattern)
+        except PatternError as exc:
+            raise RuleValidationError(rule_id, f"pattern in {field} {pattern!r}: {exc}") from None
+        if linear.fullmatch("") is not None or linear.fullmatch(" ") is not None:
+            raise RuleValidationError(rule_id, f"pattern in {field} {pattern!r} matches empty text")
+        return
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
@@ -156,7 +178,30 @@ def _compile_pattern(rule_id: str, field: str, pattern: str) -> None:
         raise RuleValidationError(rule_id, f"pattern in {field} {pattern!r} matches empty text")
 
 
-def _build_rule(raw: object, index: int) -> Rule:
+def _limit_params(rule_id: str, detector: str | None, raw: Mapping[str, Any]) -> LimitParams:
+    model = PARAMS_OF_DETECTOR.get(detector or "")
+    if model is None:
+        takes = ", ".join(sorted(PARAMS_OF_DETECTOR))
+        raise RuleValidationError(rule_id, f"params are only for the detectors {takes}")
+    try:
+        return model.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise RuleValidationError(rule_id, "params." + _reason_from(exc)) from None
+
+
+def _check_keywords(rule_id: str, keywords: tuple[str, ...], *, trusted: bool) -> None:
+    try:
+        regex = keywords_regex(keywords, end=WORD_BOUNDARY_END)
+    except KeywordError as exc:
+        raise RuleValidationError(rule_id, str(exc)) from exc
+    if not trusted:
+        try:
+            compile_linear(" " + regex)
+        except PatternError as exc:
+            raise RuleValidationError(rule_id, f"keywords: {exc}") from None
+
+
+def _build_rule(raw: object, index: int, *, trusted: bool) -> Rule:
     if not isinstance(raw, Mapping):
         raise RuleValidationError(f"#{index}", "a rule must be a mapping")
     raw_id = raw.get("id")
@@ -182,14 +227,12 @@ def _build_rule(raw: object, index: int) -> Rule:
             raise RuleValidationError(rule_id, "a context detector cannot be mixed with text")
         if spec.detector in CONTEXT_DETECTORS and spec.direction is not RuleDirection.OUTBOUND:
             raise RuleValidationError(rule_id, "context detectors apply to outbound messages only")
+    params = _limit_params(rule_id, spec.detector, spec.params) if spec.params is not None else None
     for field, patterns in (("patterns", spec.patterns), ("text_patterns", spec.text_patterns)):
         for pattern in patterns:
-            _compile_pattern(rule_id, field, pattern)
+            _compile_pattern(rule_id, field, pattern, trusted=trusted)
     if spec.keywords:
-        try:
-            keywords_regex(spec.keywords)
-        except KeywordError as exc:
-            raise RuleValidationError(rule_id, str(exc)) from exc
+        _check_keywords(rule_id, spec.keywords, trusted=trusted)
     return Rule(
         id=spec.id,
         category=spec.category,
@@ -202,7 +245,56 @@ def _build_rule(raw: object, index: int) -> Rule:
         detector=spec.detector,
         overridable=spec.overridable,
         opt_out=spec.opt_out,
+        params=params,
+        trusted=trusted,
     )
+
+
+class _RefusedYamlError(yaml.YAMLError):
+    """YAML that parses but that a rule set may not use (too deep, anchors and aliases)."""
+
+
+class _RuleSetLoader(yaml.SafeLoader):
+    """``yaml.safe_load`` that refuses anchors, aliases and nesting past :data:`MAX_YAML_DEPTH`.
+
+    The composer recurses once per level, so depth is counted there, long before Python's
+    recursion limit; aliases are refused because a few lines of them expand to gigabytes.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _RefusedYamlError(
+                f"anchors and aliases (& and *) are not allowed in rule sets{_line_of(event)}"
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _RefusedYamlError(
+                    f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep{_line_of(event)}"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _line_of(event: yaml.Event) -> str:
+    mark = event.start_mark
+    return f" (line {mark.line + 1})" if mark is not None else ""
+
+
+def read_yaml(text: str) -> Any:
+    """The data of a rule set's YAML text; :class:`RuleValidationError` if it is not usable."""
+    try:
+        return yaml.load(text, Loader=_RuleSetLoader)
+    except _RefusedYamlError as exc:
+        raise RuleValidationError(None, str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise RuleValidationError(None, f"not valid YAML: {exc}") from None
 
 
 def _parse(source: str | Path | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -210,29 +302,41 @@ def _parse(source: str | Path | Mapping[str, Any]) -> Mapping[str, Any]:
         return source
     try:
         text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
-        data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleValidationError(None, f"cannot read rule file: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise RuleValidationError(None, f"not valid YAML: {exc}") from exc
+    data = read_yaml(text)
     if not isinstance(data, Mapping):
         raise RuleValidationError(None, "a rule set must be a mapping with a 'rules' list")
     return data
 
 
-def load_rule_set(source: str | Path | Mapping[str, Any], *, name: str | None = None) -> RuleSet:
-    """Validate a rule set given as YAML text, a YAML file path or a dict."""
+def load_rule_set(
+    source: str | Path | Mapping[str, Any], *, name: str | None = None, trusted: bool = False
+) -> RuleSet:
+    """Validate a rule set given as YAML text, a YAML file path or a dict.
+
+    Only the bundled rules are ``trusted`` (run on Python's ``re``); any other set must compile
+    in RE2.
+    """
     data = _parse(source)
     unknown = set(data) - {"name", "rules", "version"}
     if unknown:
-        raise RuleValidationError(None, f"unknown top-level keys: {', '.join(sorted(unknown))}")
+        raise RuleValidationError(
+            None, f"unknown top-level keys: {', '.join(sorted(map(str, unknown)))}"
+        )
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleValidationError(None, "a rule set needs a non-empty 'rules' list")
-    rules = tuple(_build_rule(raw, index) for index, raw in enumerate(raw_rules))
+    if len(raw_rules) > MAX_RULES:
+        raise RuleValidationError(
+            None, f"{len(raw_rules)} rules; a rule set holds at most {MAX_RULES}"
+        )
+    rules = tuple(_build_rule(raw, index, trusted=trusted) for index, raw in enumerate(raw_rules))
     _refuse_duplicates(rules)
     set_name = name or str(data.get("name") or "custom")
-    canonical = json.dumps({"name": set_name, "rules": raw_rules}, sort_keys=True, default=str)
+    canonical = json.dumps(
+        {"name": set_name, "rules": raw_rules, "trusted": trusted}, sort_keys=True, default=str
+    )
     return RuleSet(set_name, rules, hashlib.sha256(canonical.encode()).hexdigest())
 
 
@@ -253,4 +357,4 @@ def check_compatible(rule_sets: Iterable[RuleSet]) -> None:
 def default_rule_set() -> RuleSet:
     """The bundled rule set (``rules/default.yaml``), loaded once."""
     text = resources.files("huntaze.compliance").joinpath("rules/default.yaml").read_text("utf-8")
-    return load_rule_set(text, name="default")
+    return load_rule_set(text, name="default", trusted=True)

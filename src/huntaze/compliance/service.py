@@ -1,82 +1,137 @@
-"""The compliance service: one entry point that every message goes through (DESIGN.md §7, §2.4).
+"""The compliance service: the one entry point every domain calls (DESIGN.md §7, §2.4).
 
-``compliance.check(text, direction=..., context=..., extra_rules=...)`` returns a
-:class:`Verdict`. The bundled rule set is always applied; organization and creator rule sets
-(loaded and validated with :meth:`ComplianceService.load_rules`) are added per call. Compiled
-rules are cached per combination of rule sets and direction, so repeated checks cost only the
-matching itself. The service is pure: it reads no database and no clock.
+Every text, whoever wrote it and whichever way it goes, is checked by
+:meth:`ComplianceService.check` with the bundled rules, the organization's own rules and the
+creator's; a message on its way to fans (a :class:`~huntaze.compliance.models.Delivery`) is
+also checked against the rules on the sending context, with what is known of the fan
+(:class:`~huntaze.compliance.models.FanContext`). Just before a message leaves, the sender calls
+:meth:`ComplianceService.check_before_send`, which runs again the rules that depend on time and
+state (daily caps, quiet hours, opt-out, PPV gap): they may have changed since the message was
+written and approved.
+
+The bare checker (:mod:`huntaze.compliance.checker`) belongs to this domain alone; an
+architecture test keeps other domains from calling it, so that no send path can forget an
+organization's rules. A stored rule set that no longer loads blocks (overridable) rather than
+being skipped.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from sqlalchemy.orm import Session
 
+from huntaze.accounts.actor import Actor
+from huntaze.compliance.checker import rule_checker
 from huntaze.compliance.engine import CompiledRules
-from huntaze.compliance.models import CheckContext, Direction, Verdict
-from huntaze.compliance.rules import RuleSet, check_compatible, default_rule_set, load_rule_set
+from huntaze.compliance.models import (
+    CheckContext,
+    Delivery,
+    Direction,
+    Hit,
+    Severity,
+    Verdict,
+    outcome_of,
+)
+from huntaze.compliance.rulebook import BrokenRuleSet, rulebook
+from huntaze.core.db import utcnow
+from huntaze.core.tenancy import OrgId
+from huntaze.creators.service import creators
 
-_CACHE_SIZE = 128
+BROKEN_RULES_ID = "rulebook.unusable"
+
+
+def sending_context(delivery: Delivery) -> CheckContext:
+    """The engine's view of one send: the moment, the offer, and what is known of the fan."""
+    now = delivery.now or utcnow()
+    fan = delivery.fan
+    if fan is None:
+        return CheckContext(now=now, is_ppv=delivery.is_ppv)
+    return CheckContext(
+        now=now,
+        is_ppv=delivery.is_ppv,
+        messages_sent_today=fan.messages_sent_today,
+        last_ppv_at=fan.last_ppv_at,
+        fan_opted_out=fan.opted_out,
+        fan_timezone=fan.timezone,
+    )
+
+
+def _broken_hit(broken: BrokenRuleSet) -> Hit:
+    return Hit(
+        rule=BROKEN_RULES_ID,
+        category="configuration",
+        severity=Severity.BLOCK,
+        reason=f"{broken.scope.capitalize()} cannot be applied; fix them on the compliance page.",
+        detail=broken.reason,
+    )
 
 
 class ComplianceService:
-    """Checks message texts against the bundled rules plus any per-call additions."""
+    """Checks texts with everything that applies to an organization, a creator and a fan."""
 
-    def __init__(self, base: RuleSet | None = None) -> None:
-        self._base = base
-        self._compiled: OrderedDict[tuple[tuple[str, ...], Direction], CompiledRules] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
-
-    @property
-    def base_rules(self) -> RuleSet:
-        """The rule set applied to every check (the bundled one unless given)."""
-        if self._base is None:
-            self._base = default_rule_set()
-        return self._base
-
-    def load_rules(
-        self, source: str | Path | Mapping[str, Any], *, name: str | None = None
-    ) -> RuleSet:
-        """Validate an additional rule set (YAML text, file or dict) for use in ``extra_rules``."""
-        rule_set = load_rule_set(source, name=name)
-        check_compatible((self.base_rules, rule_set))
-        return rule_set
-
-    def compiled(
-        self, direction: Direction | str, extra_rules: Sequence[RuleSet] = ()
-    ) -> CompiledRules:
-        """The compiled rules for a direction and extra rule sets, built once and cached."""
-        rule_sets = (self.base_rules, *extra_rules)
-        way = Direction(direction)
-        key = (tuple(rule_set.key for rule_set in rule_sets), way)
-        with self._lock:
-            cached = self._compiled.get(key)
-            if cached is not None:
-                self._compiled.move_to_end(key)
-                return cached
-        check_compatible(rule_sets)
-        built = CompiledRules([rule for s in rule_sets for rule in s.rules], way)
-        with self._lock:
-            self._compiled[key] = built
-            while len(self._compiled) > _CACHE_SIZE:
-                self._compiled.popitem(last=False)
-        return built
+    def _rules(
+        self, session: Session, org: OrgId, creator_id: str | None, direction: Direction
+    ) -> tuple[CompiledRules, tuple[Hit, ...]]:
+        applicable = rulebook.applicable(session, org, creator_id)
+        compiled = rule_checker.compiled(direction, applicable.rule_sets)
+        return compiled, tuple(_broken_hit(broken) for broken in applicable.broken)
 
     def check(
         self,
-        text: str,
+        session: Session,
         *,
-        direction: Direction | str = Direction.OUTBOUND,
-        context: CheckContext | None = None,
-        extra_rules: Sequence[RuleSet] = (),
+        org: OrgId,
+        creator_id: str | None,
+        text: str,
+        direction: Direction,
+        delivery: Delivery | None = None,
     ) -> Verdict:
-        """Check one message and return its verdict with every rule hit."""
-        return self.compiled(direction, extra_rules).check(text, context)
+        """Check one text with the bundled, the organization's and the creator's rules, and, for
+        a ``delivery`` to fans, the sending limits (caps, quiet hours, opt-out, PPV gap)."""
+        compiled, broken = self._rules(session, org, creator_id, direction)
+        context = (
+            sending_context(delivery)
+            if delivery is not None and direction is Direction.OUTBOUND
+            else None
+        )
+        return _with_hits(compiled.check(text, context), broken)
+
+    def check_before_send(
+        self,
+        session: Session,
+        *,
+        org: OrgId,
+        creator_id: str | None,
+        text: str,
+        delivery: Delivery,
+    ) -> Verdict:
+        """Run again, just before sending, the rules that depend on time and state."""
+        compiled, broken = self._rules(session, org, creator_id, Direction.OUTBOUND)
+        verdict = compiled.check_sending_limits(text, sending_context(delivery))
+        return _with_hits(verdict, broken)
+
+    def check_for(
+        self,
+        session: Session,
+        actor: Actor,
+        *,
+        text: str,
+        direction: Direction,
+        creator_id: str | None = None,
+    ) -> Verdict:
+        """A text checked for the actor's organization and, when given, one of its creators
+        (404 if it is not the organization's): what the compliance page and API show."""
+        if creator_id is not None:
+            creators.get(session, actor, creator_id)
+        return self.check(
+            session, org=actor.org, creator_id=creator_id, text=text, direction=direction
+        )
+
+
+def _with_hits(verdict: Verdict, extra: tuple[Hit, ...]) -> Verdict:
+    if not extra:
+        return verdict
+    hits = (*verdict.hits, *extra)
+    return verdict.model_copy(update={"hits": hits, "verdict": outcome_of(hits)})
 
 
 compliance = ComplianceService()

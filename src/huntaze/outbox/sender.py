@@ -40,6 +40,7 @@ from huntaze.creators.service import creators
 from huntaze.outbox import circuit
 from huntaze.outbox.circuit import Outcome
 from huntaze.outbox.claims import SendJob, claim, held, settle
+from huntaze.outbox.send_checks import stopped_before_send
 from huntaze.outbox.states import Kind, State
 from huntaze.platforms import base
 from huntaze.platforms.limits import send_limits
@@ -108,6 +109,8 @@ def attempt(message_id: str) -> float | None:
 
 
 def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
+    if job.prior_started_at is None and stopped_before_send(job.message_id):
+        return None  # compliance: a sending limit now stops it (the row says why)
     with get_database().session_scope() as session:
         admission = circuit.admit(
             session, job.account_id, now=utcnow(), probe_s=settings.outbox_lease_s * 3

@@ -12,10 +12,14 @@ create outbound rows here and never call a connector themselves::
         approve=True, queue=True,
     )
 
-Every text is checked by compliance on creation and the verdict is stored with the row. A
-``review`` verdict needs a person with ``compliance.override_review`` to approve it; a ``block``
-only whom the compliance policy allows; automatic approval (``approve=True``) never overrides
-anything. The service never commits; queueing enqueues the send task after commit.
+Every text is checked on creation by the compliance service, with the bundled rules, the
+organization's and the creator's own rules and the sending limits for the fan (what the outbox
+sent them: :mod:`huntaze.outbox.history`), and the verdict is stored with the row. A ``review``
+verdict needs a person with ``compliance.override_review`` to approve it; a ``block`` only whom
+the compliance policy allows; a hit of a non-overridable rule, nobody; automatic approval
+(``approve=True``) never overrides anything. The sending limits are checked again just before
+the send (:mod:`huntaze.outbox.send_checks`). The service never commits; queueing enqueues the
+send task after commit.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from sqlalchemy.orm import Session
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.permissions import Permission
-from huntaze.compliance.models import CheckContext, Outcome, Verdict
+from huntaze.compliance.models import Direction, Outcome, Verdict
 from huntaze.compliance.policy import can_override
 from huntaze.compliance.service import compliance
 from huntaze.core.db import new_id, utcnow
@@ -38,7 +42,8 @@ from huntaze.creators.service import creators
 from huntaze.outbox.models import OutboundMessage
 from huntaze.outbox.repository import outbound_messages
 from huntaze.outbox.schemas import OutboundCreate, OutboundFilter
-from huntaze.outbox.states import State, check_move
+from huntaze.outbox.send_checks import delivery_of
+from huntaze.outbox.states import Kind, State, check_move
 from huntaze.outbox.tasks import wake_after_commit
 
 AUDIT_FIELDS = ("state", "kind", "platform_account_id", "compliance_outcome", "author_kind")
@@ -65,7 +70,23 @@ class OutboxService:
         existing = outbound_messages.by_idempotency_key(session, actor.org, key)
         if existing is not None:
             return self._same_request(existing, account.id, data)
-        verdict = compliance.check(data.text, direction="outbound", context=_context(data))
+        delivery = delivery_of(
+            session,
+            actor.org,
+            kind=Kind(data.kind),
+            account_id=account.id,
+            platform_fan_id=data.platform_fan_id,
+            price_cents=data.price_cents,
+            now=utcnow(),
+        )
+        verdict = compliance.check(
+            session,
+            org=actor.org,
+            creator_id=account.creator_id,
+            text=data.text,
+            direction=Direction.OUTBOUND,
+            delivery=delivery,
+        )
         values = data.model_dump(exclude={"idempotency_key"})
         message = OutboundMessage(
             **values,
@@ -200,10 +221,6 @@ class OutboxService:
                 "This idempotency key was already used for a different outbound message."
             )
         return existing
-
-
-def _context(data: OutboundCreate) -> CheckContext:
-    return CheckContext(now=utcnow(), is_ppv=bool(data.price_cents))
 
 
 outbox = OutboxService()
