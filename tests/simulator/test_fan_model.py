@@ -18,7 +18,7 @@ from huntaze.simulator import create_simulator_app
 from huntaze.simulator.cli import app as cli_app
 from huntaze.simulator.clock import advance
 from huntaze.simulator.db import SimulatorDatabase
-from huntaze.simulator.fan_model import FanModelError, bundled_text, parse_fan_model
+from huntaze.simulator.fan_model import BUNDLED_PATH, FanModelError, bundled_text, parse_fan_model
 from huntaze.simulator.messaging import send_mass_message
 from huntaze.simulator.models import Creator, Fan, Message, Transaction, VaultItem
 from huntaze.simulator.seeding import ensure_demo_accounts, seed_simulator
@@ -247,3 +247,9 @@ def test_an_old_simulator_database_is_seeded_afresh(tmp_path: Path) -> None:
     db = SimulatorDatabase(path)
     assert db.schema_is_current()
     db.dispose()
+
+
+@pytest.mark.parametrize("name", ["default.yaml", "realistic.yaml"])
+def test_every_bundled_model_is_valid(name: str) -> None:
+    model = parse_fan_model((BUNDLED_PATH.parent / name).read_text())
+    assert abs(sum(model.profile_weights) - 1.0) < 1e-9
