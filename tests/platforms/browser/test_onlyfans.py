@@ -169,6 +169,11 @@ def test_mass_message_lists_and_vault(simulator: Simulator, pool: BrowserPool) -
     )
     assert expired["recipients"] == [fans["expired"]]
     assert everyone.platform_message_id == str(expired["ids"][0])
+    connector.unsend_mass_message(receipt.platform_message_id)
+    taken_back = next(
+        m for m in connector.mass_messages() if m.platform_mass_id == receipt.platform_message_id
+    )
+    assert taken_back.unsent
     links = connector.promo_links()
     assert {link.kind for link in links} <= {"tracking", "trial"}
     connector.close()

@@ -312,6 +312,21 @@ class OnlyFansConnector:
         result: list[MassMessageStats] = self.account.call("mass_messages", operation)
         return result
 
+    def unsend_mass_message(self, platform_mass_id: str) -> None:
+        """Take a mass message back (the copies no fan bought leave the chats)."""
+
+        async def operation(slot: Slot) -> None:
+            async with self._tap(slot) as traffic:
+                await reading.open_app(slot.page, traffic, pages.MASS_PAGE)
+                items, _more = parsers.page(await traffic.json(pages.API_MASS_STATS), "mass")
+                if not any(str(item.get("id")) == platform_mass_id for item in items):
+                    raise RejectedError(f"No recent mass message {platform_mass_id} to unsend.")
+                await slot.page.click(pages.MASS_UNSEND.format(id=platform_mass_id))
+                path = pages.API_MASS_ONE.format(mass_id=platform_mass_id)
+                await traffic.json(path, method="DELETE", write=True)
+
+        self.account.call("unsend_mass_message", operation)
+
     def vault_lists(self) -> list[VaultList]:
         """The vault's lists with their media counts."""
 
