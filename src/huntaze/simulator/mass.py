@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from huntaze.simulator.errors import invalid, not_found
 from huntaze.simulator.messaging import check_limit
 from huntaze.simulator.models import Creator, Fan, MassMessage, MassUnsend, Message
-from huntaze.simulator.state import get_now
+from huntaze.simulator.state import get_now, retire_ids
 
 FAN_LISTS = {"fans": ("Fans", "active"), "expired": ("Expired", "expired")}
 
@@ -130,6 +130,7 @@ def unsend(session: Session, creator: Creator, mass_id: int) -> MassUnsend:
     ids = list(session.scalars(removable))
     still_last = set(session.scalars(select(Fan.id).where(Fan.last_message_id.in_(ids))))
     session.execute(delete(Message).where(Message.id.in_(ids)))
+    retire_ids(session, Message, max(ids, default=0))
     for fan in session.scalars(select(Fan).where(Fan.id.in_(still_last))):
         latest = session.scalars(
             select(Message).where(Message.fan_id == fan.id).order_by(Message.id.desc()).limit(1)

@@ -85,7 +85,17 @@ def store_seq(session: Session, next_free: int) -> None:
 
 
 def next_id(session: Session, model: type[Base]) -> int:
-    """The next free primary key of ``model`` (deterministic per run; see ``db.py``)."""
+    """The next free primary key of ``model`` (deterministic per run; see ``db.py``), above any
+    retired by :func:`retire_ids`."""
     table = model.__table__
     current = session.execute(select(func.max(table.c.id))).scalar()
-    return int(current or 0) + 1
+    retired = _get(session, f"retired:{model.__tablename__}")
+    return max(int(current or 0), int(retired or 0)) + 1
+
+
+def retire_ids(session: Session, model: type[Base], highest: int) -> None:
+    """Never hand out ids up to ``highest`` again: rows that had them were deleted, and clients
+    that read by id (``since``, message cursors) must not meet an old id on a new row."""
+    key = f"retired:{model.__tablename__}"
+    if highest > int(_get(session, key) or 0):
+        _set(session, key, str(highest))
