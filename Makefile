@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test install system-deps lint typecheck bench clean
+.PHONY: up test install system-deps node-deps lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## JavaScript the browser tests inject (axe-core checks every page for WCAG 2 A/AA), pinned by
+## package-lock.json; npm comes with Node.js, or from Debian when missing.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's npm for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(AXE)
+
+node-deps: $(AXE)
+
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
@@ -47,11 +59,11 @@ typecheck: install
 	$(BIN)/mypy src
 
 ## The whole suite: lint, types, import contracts, tests (SQLite; PostgreSQL/Redis when set).
-test: install system-deps lint typecheck
+test: install system-deps node-deps lint typecheck
 	$(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts node_modules
