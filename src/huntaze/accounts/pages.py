@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
@@ -11,14 +12,16 @@ from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.api_keys import api_key_service
 from huntaze.accounts.audit import audit
-from huntaze.accounts.auth import PageUser
+from huntaze.accounts.auth import PageAuth, PageUser, optional_page_auth
 from huntaze.accounts.permissions import ROLE_RANK, Permission, Role, can_grant
 from huntaze.accounts.schemas import ApiKeyCreate, InvitationCreate
 from huntaze.accounts.service import accounts
 from huntaze.accounts.session_cookie import set_session_cookie
 from huntaze.accounts.sessions import login
-from huntaze.core.errors import AppError, InvalidInputError
+from huntaze.accounts.throttling import counted_as_guess
+from huntaze.core.errors import AppError, AuthenticationRequiredError, InvalidInputError
 from huntaze.core.http import DbSession
+from huntaze.core.security import constant_time_equal
 from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
@@ -202,20 +205,51 @@ def audit_page(
     return render(request, "accounts/audit.html", {"entries": entries, "older": older})
 
 
-@router.get("/invite/{token}")
-def invitation_page(request: Request, token: str, session: DbSession) -> Response:
-    """The page an invited person opens: set a name and password to join."""
+def _invitation_page(
+    request: Request,
+    session: DbSession,
+    *,
+    token: str,
+    current: PageAuth | None,
+    name: str = "",
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> Response:
+    """A new person sets a name and password; an existing user joins from their own session."""
     invitation, organization = accounts.invitation_with_organization(session, token=token)
+    invitee = accounts.invitee_account(session, invitation)
+    if invitee is None:
+        mode = "new"
+    elif current is None:
+        mode = "log_in_first"
+    elif current.login_session.user_id == invitee.id:
+        mode = "join"
+    else:
+        mode = "switch_account"
     return render(
         request,
         "accounts/invite.html",
         {
             "invitation": invitation,
             "organization": organization,
-            "errors": [],
-            "name": "",
+            "mode": mode,
+            "csrf_token": current.login_session.csrf_token if current else "",
+            "signed_in_as": current.actor.label if current else "",
+            "login_url": "/login?next=" + quote(f"/invite/{token}", safe=""),
+            "errors": errors or [],
+            "name": name,
         },
+        status=status,
     )
+
+
+@router.get("/invite/{token}")
+def invitation_page(request: Request, token: str, session: DbSession) -> Response:
+    """The page an invited person opens."""
+    with counted_as_guess(request):
+        return _invitation_page(
+            request, session, token=token, current=optional_page_auth(request, session)
+        )
 
 
 @router.post("/invite/{token}")
@@ -225,25 +259,41 @@ def accept_invitation(
     session: DbSession,
     name: Annotated[str, Form(max_length=120)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    """Join: create the account (or prove the existing one) and log in."""
-    invitation, organization = accounts.invitation_with_organization(session, token=token)
+    """Join: a new person creates their account; an existing user joins from their session."""
+    current = optional_page_auth(request, session)
+    signed_in = (
+        current
+        if current is not None and constant_time_equal(csrf_token, current.login_session.csrf_token)
+        else None
+    )
     try:
-        user, membership = accounts.accept_invitation(
-            session, token=token, name=name, password=password
-        )
-    except InvalidInputError as exc:
-        return render(
+        with counted_as_guess(request):
+            user, membership = accounts.accept_invitation(
+                session,
+                token=token,
+                name=name,
+                password=password,
+                signed_in_user_id=signed_in.login_session.user_id if signed_in else None,
+            )
+    except (InvalidInputError, AuthenticationRequiredError) as exc:
+        return _invitation_page(
             request,
-            "accounts/invite.html",
-            {
-                "invitation": invitation,
-                "organization": organization,
-                "errors": exc.errors,
-                "name": name,
-            },
-            status=422,
+            session,
+            token=token,
+            current=current,
+            name=name,
+            errors=exc.errors or [{"field": "form", "message": exc.detail}],
+            status=exc.status_code,
         )
+    if signed_in is not None and signed_in.login_session.user_id == user.id:
+        login.switch_organization(
+            session,
+            login_session=signed_in.login_session,
+            organization_id=membership.organization_id,
+        )
+        return RedirectResponse("/", status_code=303)
     started = login.start(session, user=user)
     login.switch_organization(
         session, login_session=started.login_session, organization_id=membership.organization_id

@@ -20,13 +20,14 @@ from huntaze.accounts.repository import invitations, memberships, users
 from huntaze.config import get_settings
 from huntaze.core.db import utcnow
 from huntaze.core.errors import (
+    AuthenticationRequiredError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     field_error,
 )
-from huntaze.core.security import hash_password, hash_token, new_token, verify_password
+from huntaze.core.security import hash_password, hash_token, new_token
 from huntaze.core.tenancy import OrgId, trusted_org_id
 
 INVITATION_TTL = dt.timedelta(days=7)
@@ -240,10 +241,22 @@ class AccountService:
             raise NotFoundError("This invitation link is not valid any more.")
         return invitation, organization
 
+    def invitee_account(self, session: Session, invitation: Invitation) -> User | None:
+        """The user who already has the invited e-mail, if any."""
+        return users.by_email(session, invitation.email)
+
     def accept_invitation(
-        self, session: Session, *, token: str, name: str, password: str
+        self,
+        session: Session,
+        *,
+        token: str,
+        name: str,
+        password: str,
+        signed_in_user_id: str | None,
     ) -> tuple[User, Membership]:
-        """Join the organization: a new user sets a name and password, an existing one proves it."""
+        """Join the organization: a new user sets a name and password; an existing user must be
+        logged in as themselves (an invitation link never takes another account's password, so
+        whoever holds the link cannot use it to guess one)."""
         invitation = self.pending_invitation(session, token=token)
         user = users.by_email(session, invitation.email)
         if user is None:
@@ -259,12 +272,11 @@ class AccountService:
             )
             session.add(user)
             session.flush()
-        else:
-            if not verify_password(user.password_hash, password):
-                raise InvalidInputError(
-                    "This e-mail already has an account: enter its password to join.",
-                    errors=[field_error("password", "wrong password")],
-                )
+        elif user.id != signed_in_user_id:
+            raise AuthenticationRequiredError(
+                f"{invitation.email} already has a Huntaze account. Log in as that account, "
+                "then open this link again to join."
+            )
         membership = Membership(
             organization_id=invitation.organization_id, user_id=user.id, role=invitation.role
         )

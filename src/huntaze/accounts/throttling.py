@@ -7,11 +7,16 @@ Policies over :mod:`huntaze.core.backoff` (DESIGN.md §3, "rate limit" middlewar
   is counted before the password is checked, so parallel guesses cannot slip in together;
 - a wrong password counts against the address too; a right one is not counted and restarts the
   account's count;
+- an invitation link that leads nowhere, or that names an existing account the caller is not
+  logged in as, counts against the client address like a wrong password;
 - a bearer token that is no API key at all counts against the client address, and the API
   refuses that address's bearer tokens while it is locked.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -20,7 +25,7 @@ from huntaze.accounts.models import User
 from huntaze.accounts.sessions import login
 from huntaze.config import Settings, get_settings
 from huntaze.core.backoff import BackoffPolicy, FailureThrottle
-from huntaze.core.errors import AuthenticationRequiredError
+from huntaze.core.errors import AuthenticationRequiredError, NotFoundError
 from huntaze.core.http import client_address
 from huntaze.core.security import hash_token
 
@@ -92,3 +97,17 @@ def check_api_key_address(request: Request) -> None:
 def count_bad_api_key(request: Request) -> None:
     """Count a bearer token that was not a live API key against its client address."""
     failure_throttle(request).fail("api_key:address:" + client_address(request), api_key_policy())
+
+
+@contextmanager
+def counted_as_guess(request: Request) -> Iterator[None]:
+    """Refuse (429) while the caller's address is locked for password guessing; count a link
+    that leads nowhere, or an account refused, as one more failure of that address."""
+    throttle = failure_throttle(request)
+    key = _address_key(client_address(request))
+    throttle.check(key, address_policy())
+    try:
+        yield
+    except (NotFoundError, AuthenticationRequiredError):
+        throttle.fail(key, address_policy())
+        raise
