@@ -216,5 +216,7 @@ def test_agency_reads_keep_up_with_the_onlyfans_connector(
     assert connector.vault_lists() == []
     links = connector.promo_links()
     assert links and {link.kind for link in links} <= {"tracking", "trial"}
+    totals = {t.kind: t.gross_cents for t in connector.earnings_statistics(days=30)}
+    assert totals["all"] == sum(v for k, v in totals.items() if k != "all")
     found = connector.find_sent_mass(nonce="agency-1", text="Agency read", after=stats.sent_at)
     assert found is not None and found.platform_message_id == sent.platform_message_id

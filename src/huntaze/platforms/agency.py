@@ -1,5 +1,5 @@
 """What an agency reads beyond fans, chats and statements (DESIGN.md §3, §2.5): mass-message
-results, vault lists, fan lists, tracking and trial links.
+results, vault lists, fan lists, tracking and trial links, earnings statistics.
 
 A connector that can read these implements :class:`AgencyReader` besides
 :class:`~huntaze.platforms.base.PlatformConnector`; callers check with ``isinstance``.
@@ -55,6 +55,14 @@ class PromoLink(BaseModel):
     trial_days: int | None = None
 
 
+class EarningsTotal(BaseModel):
+    """What one kind of payment earned over a period: paid (gross) and kept (net), in cents."""
+
+    kind: Literal["subscription", "tip", "message", "post", "all"]
+    gross_cents: int
+    net_cents: int | None = None
+
+
 @runtime_checkable
 class AgencyReader(Protocol):
     """Reads an agency needs to plan mass messages and judge promotions."""
@@ -73,4 +81,8 @@ class AgencyReader(Protocol):
 
     def promo_links(self) -> list[PromoLink]:
         """Tracking and free-trial links with clicks, subscribers and revenue."""
+        ...
+
+    def earnings_statistics(self, *, days: int = 30) -> list[EarningsTotal]:
+        """Earnings of the last ``days`` days by kind, chargebacks left out."""
         ...

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 
 from huntaze.simulator import content, ledger, mass, messaging, spend, vault_lists
 from huntaze.simulator.api2_shapes import (
+    FEE_DIVISOR,
     creator_user_id,
     dollars,
     mass_json,
@@ -29,6 +30,7 @@ from huntaze.simulator.auth import authenticated
 from huntaze.simulator.errors import invalid, not_found
 from huntaze.simulator.models import Transaction
 from huntaze.simulator.serializers import iso
+from huntaze.simulator.state import get_now
 
 router = APIRouter(prefix="/api2/v2")
 
@@ -167,6 +169,56 @@ def earnings_chart(request: Request, days: int = 30) -> dict[str, Any]:
             ],
             "total": {key: dollars(value) for key, value in totals.items()},
         }
+
+
+# Kinds of payment as the statistics name them.
+STATISTICS_KINDS = {"subscription": "subscribes", "tip": "tips", "ppv": "chat_messages"}
+
+
+@router.get("/earnings/statistics")
+def earnings_statistics(request: Request, days: int = 30) -> dict[str, Any]:
+    """Gross and net earnings of the last ``days`` days, in total and by kind, and per month
+    (keyed by the month's first second, epoch) as daily points; chargebacks left out."""
+    if not 1 <= days <= 366:
+        raise invalid("invalid_days", "days must be between 1 and 366.")
+    with authenticated(request) as (session, creator):
+        end = get_now(session)
+        totals, per_day = spend.statistics(
+            session, creator, start=end - dt.timedelta(days=days), end=end, fee_divisor=FEE_DIVISOR
+        )
+        months: dict[str, dict[str, Any]] = {}
+        for day, kinds in sorted(per_day.items()):
+            first = dt.datetime(day.year, day.month, 1, tzinfo=dt.UTC)
+            month = months.setdefault(
+                str(int(first.timestamp())),
+                {name: [] for name in STATISTICS_KINDS.values()}
+                | {"total_gross": 0, "total_net": 0},
+            )
+            point_time = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
+            for kind, name in STATISTICS_KINDS.items():
+                if kind in kinds:
+                    gross, net = kinds[kind].gross, kinds[kind].net
+                    month[name].append(
+                        {"gross": dollars(gross), "net": dollars(net), "time": point_time}
+                    )
+                    month["total_gross"] += gross
+                    month["total_net"] += net
+        for month in months.values():
+            month["total_gross"] = dollars(month["total_gross"])
+            month["total_net"] = dollars(month["total_net"])
+        total = {
+            name: _gross_net(totals.get(kind, spend.KindTotals()))
+            for kind, name in STATISTICS_KINDS.items()
+        }
+        every = spend.KindTotals(
+            gross=sum(t.gross for t in totals.values()), net=sum(t.net for t in totals.values())
+        )
+        total |= {"post": _gross_net(spend.KindTotals()), "all": _gross_net(every)}
+        return {"list": {"months": months, "total": total}}
+
+
+def _gross_net(totals: spend.KindTotals) -> dict[str, float]:
+    return {"total_gross": dollars(totals.gross), "total_net": dollars(totals.net)}
 
 
 @router.get("/users/{user_id}/posts")

@@ -113,3 +113,37 @@ def _aware(value: object) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(value)
     assert isinstance(value, dt.datetime)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class KindTotals:
+    """Gross and net cents of one kind of payment (charged-back ones left out)."""
+
+    gross: int = 0
+    net: int = 0
+
+
+def statistics(
+    session: Session, creator: Creator, *, start: dt.datetime, end: dt.datetime, fee_divisor: int
+) -> tuple[dict[str, KindTotals], dict[dt.date, dict[str, KindTotals]]]:
+    """Totals by kind over ``[start, end)``, and the same per day, charged-back payments left
+    out; net keeps what the platform does not (``amount // fee_divisor`` goes to it)."""
+    undone = select(Chargeback.transaction_id).where(Chargeback.status == "undo").scalar_subquery()
+    rows = session.execute(
+        select(Transaction.created_at, Transaction.kind, Transaction.amount_cents).where(
+            Transaction.creator_id == creator.id,
+            Transaction.created_at >= start,
+            Transaction.created_at < end,
+            Transaction.id.not_in(undone),
+        )
+    )
+    totals: dict[str, KindTotals] = defaultdict(KindTotals)
+    days: dict[dt.date, dict[str, KindTotals]] = defaultdict(lambda: defaultdict(KindTotals))
+    for created_at, kind, amount in rows:
+        when = _aware(created_at)
+        assert when is not None
+        net = int(amount) - int(amount) // fee_divisor
+        for bucket in (totals[str(kind)], days[when.date()][str(kind)]):
+            bucket.gross += int(amount)
+            bucket.net += net
+    return dict(totals), {day: dict(kinds) for day, kinds in days.items()}

@@ -121,6 +121,13 @@ def test_sync_send_and_post_on_api2(simulator: Simulator, pool: BrowserPool) -> 
     ]
     revenue = sum(e.amount_cents for e in statements.items if e.counts_as_revenue)
     assert revenue == sum(truth["revenue_cents"].values()) - 999
+    month_ago = now(simulator) - dt.timedelta(days=30)
+    stats = {t.kind: t for t in connector.earnings_statistics()}
+    assert stats["all"].gross_cents == sum(
+        e.amount_cents
+        for e in statements.items
+        if e.counts_as_revenue and e.occurred_at >= month_ago
+    )
     later = connector.earnings_since(statements.next_cursor)
     assert {e.platform_entry_id for e in later.items} <= {
         e.platform_entry_id for e in statements.items

@@ -151,3 +151,19 @@ def test_a_priced_message_without_media_is_refused_before_sending() -> None:
         check_offer(20_001, ["1"])
     check_offer(999, ["1"])
     check_offer(None, [])
+
+
+def test_earnings_statistics_gross_and_net_by_kind() -> None:
+    totals = {
+        t.kind: (t.gross_cents, t.net_cents)
+        for t in parsers.statistics(sample("earnings_statistics"))
+    }
+    assert totals == {
+        "subscription": (999, 799),
+        "tip": (2000, 1600),
+        "message": (1250, 1000),
+        "post": (0, 0),
+        "all": (4249, 3399),
+    }
+    with pytest.raises(TransientError, match=r"list\.total"):
+        parsers.statistics({"list": []})

@@ -24,7 +24,13 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from huntaze.platforms.agency import FanList, MassMessageStats, PromoLink, VaultList
+from huntaze.platforms.agency import (
+    EarningsTotal,
+    FanList,
+    MassMessageStats,
+    PromoLink,
+    VaultList,
+)
 from huntaze.platforms.base import (
     CannotVerifyError,
     EarningEntry,
@@ -364,6 +370,21 @@ class OnlyFansConnector:
             ]
 
         result: list[PromoLink] = self.account.call("promo_links", operation)
+        return result
+
+    def earnings_statistics(self, *, days: int = 30) -> list[EarningsTotal]:
+        """Earnings of the last 30 days by kind as the statements page shows them (the page
+        asks for 30 days; another period is refused)."""
+        if days != 30:
+            raise RejectedError("The statements page shows the last 30 days only.")
+
+        async def operation(slot: Slot) -> list[EarningsTotal]:
+            async with self._tap(slot) as traffic:
+                await reading.open_app(slot.page, traffic, pages.STATEMENTS_PAGE)
+                data = await traffic.json(pages.API_EARNINGS_STATISTICS)
+            return parsers.statistics(data)
+
+        result: list[EarningsTotal] = self.account.call("earnings_statistics", operation)
         return result
 
     def close(self) -> None:

@@ -14,7 +14,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from huntaze.platforms.agency import FanList, MassMessageStats, PromoLink, VaultList
+from huntaze.platforms.agency import (
+    EarningsTotal,
+    FanList,
+    MassMessageStats,
+    PromoLink,
+    VaultList,
+)
 from huntaze.platforms.base import (
     EarningEntry,
     EarningStatus,
@@ -199,3 +205,31 @@ def promo_link(item: dict[str, Any], kind: Literal["tracking", "trial"]) -> Prom
         revenue_cents=cents(revenue) if revenue is not None else None,
         trial_days=int(item["subscribeDays"]) if item.get("subscribeDays") else None,
     )
+
+
+_STATISTICS_KINDS: dict[str, Literal["subscription", "tip", "message", "post", "all"]] = {
+    "subscribes": "subscription",
+    "tips": "tip",
+    "chat_messages": "message",
+    "post": "post",
+    "all": "all",
+}
+
+
+def statistics(data: Any) -> list[EarningsTotal]:
+    """Gross and net totals by kind of ``/earnings/statistics`` (``list.total``)."""
+    body = data.get("list") if isinstance(data, dict) else None
+    total = body.get("total") if isinstance(body, dict) else None
+    if not isinstance(total, dict):
+        raise TransientError("the platform's earnings statistics have no list.total")
+    return [
+        EarningsTotal(
+            kind=kind,
+            gross_cents=cents(total[key].get("total_gross")),
+            net_cents=cents(total[key]["total_net"])
+            if total[key].get("total_net") is not None
+            else None,
+        )
+        for key, kind in _STATISTICS_KINDS.items()
+        if isinstance(total.get(key), dict)
+    ]

@@ -13,7 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from huntaze.platforms.agency import FanList, MassMessageStats, PromoLink, VaultList
+from huntaze.platforms.agency import (
+    EarningsTotal,
+    FanList,
+    MassMessageStats,
+    PromoLink,
+    VaultList,
+)
 from huntaze.platforms.base import (
     EarningEntry,
     NeedsHumanError,
@@ -262,6 +268,16 @@ class SimulatorApiConnector:
                 trial_days=int(i["trial_days"]) if i.get("trial_days") else None,
             )
             for i in body["items"]
+        ]
+
+    def earnings_statistics(self, *, days: int = 30) -> list[EarningsTotal]:
+        """Gross earnings of the last ``days`` days by kind (the API gives no net figures)."""
+        body = self.client.request("GET", "/earnings", params={"days": days})
+        totals = body["totals"]
+        kinds = {"subscription": "subscription", "tip": "tip", "ppv": "message", "total": "all"}
+        return [
+            EarningsTotal(kind=kind, gross_cents=int(totals.get(key) or 0))
+            for key, kind in kinds.items()
         ]
 
     def close(self) -> None:

@@ -134,7 +134,8 @@
 
     async statements() {
       const chart = await api("/earnings/chart?days=30");
-      app.innerHTML = '<h2 class="g-page-title">Statements</h2><div class="b-statements__summary">' +
+      const stats = await api("/earnings/statistics?days=30");
+      app.innerHTML = '<h2 class="g-page-title">Statements</h2><div class="b-statements__net">Last 30 days: ' + usd(stats.list.total.all.total_gross) + " gross, " + usd(stats.list.total.all.total_net) + ' net, chargebacks left out</div><div class="b-statements__summary">' +
         [["Subscriptions", chart.total.subscription], ["Tips", chart.total.tip], ["Messages", chart.total.ppv], ["Total", chart.total.total]].map(([k, v]) =>
           '<div class="b-statements__summary__item"><span>' + k + '</span><b class="b-statements__amount">' + usd(v) + "</b></div>").join("") +
         '</div><div class="b-statements__cols"><div class="b-payouts"><h3>Earnings</h3><div class="b-payouts__list"></div><button class="g-btn m-border b-payouts__more" hidden>Load more</button></div>' +
