@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     argon2_memory_cost_kib: int = 65536
     log_level: str = "INFO"
     log_json: bool = True
+    # /metrics needs 'Authorization: Bearer <token>' when set; unset, only dev and test serve it.
+    metrics_token: str = ""
     queue_workers: int = 2
     queue_immediate: bool = False
     rate_limit_per_minute: int = 600

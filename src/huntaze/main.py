@@ -25,10 +25,10 @@ from huntaze.core import tasks
 from huntaze.core.backoff import FailureThrottle
 from huntaze.core.db import Database, get_database
 from huntaze.core.http import RetryOnLockConflict
-from huntaze.core.observability import RequestContextMiddleware, configure_logging, metrics_response
+from huntaze.core.observability import RequestContextMiddleware, configure_logging
 from huntaze.core.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from huntaze.outbox.watchdog import SendWatchdog
-from huntaze.web import errors, home
+from huntaze.web import api_docs, errors, home, metrics, openapi
 from huntaze.web.security_headers import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -99,7 +99,7 @@ def create_app(
         description="AI business platform for creators and agencies. JSON API under /api/v1; "
         "authenticate with 'Authorization: Bearer <API key>'. Errors are RFC 9457 problem+json.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -115,8 +115,11 @@ def create_app(
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)
     errors.install_error_handlers(app)
+    openapi.install(app)
 
     app.include_router(_api_router())
+    app.include_router(api_docs.router)
+    app.include_router(metrics.router)
     app.include_router(home.router)
     for router in domains.page_routers():
         app.include_router(router)
@@ -142,9 +145,5 @@ def create_app(
             checks["queue"] = f"error: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
-
-    @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
-        return metrics_response()
 
     return app

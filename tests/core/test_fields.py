@@ -75,6 +75,9 @@ def test_api_cents_take_only_bounded_integers(value: object) -> None:
         "1969-12-31T23:59:59Z",
         "2200-01-01T00:00:00Z",
         "2026-11-30T18:00:00",
+        "2026-11-30",
+        "1700000000",
+        "2026-11-30 18:00:00+01:00x",
     ],
 )
 def test_datetimes_out_of_range_or_without_offset_are_refused(text: str) -> None:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories import api_headers, make_member, make_org
 
+from huntaze.accounts.auth import ApiActor
 from huntaze.accounts.models import AuditLog
 from huntaze.accounts.permissions import Role
-from huntaze.creators.models import Creator
+from huntaze.core.errors import ConflictError
+from huntaze.core.http import DbSession
+from huntaze.creators.models import Creator, PlatformAccount
+from huntaze.creators.schemas import CreatorCreate
+from huntaze.creators.service import creators
 
 
 @pytest.fixture
@@ -91,27 +97,43 @@ def test_unknown_route_is_problem_json(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
-def test_failed_request_leaves_no_partial_rows(
+def test_duplicate_account_is_409_and_adds_nothing(
     client: TestClient, session: Session, owner_headers: dict[str, str]
 ) -> None:
-    """A conflict raised after the creator row was flushed rolls the whole request back."""
     creator = client.post(
         "/api/v1/creators", json={"display_name": "Luna"}, headers=owner_headers
     ).json()
     path = f"/api/v1/creators/{creator['id']}/platform-accounts"
-    assert (
-        client.post(
-            path, json={"platform": "simulator", "handle": "luna"}, headers=owner_headers
-        ).status_code
-        == 201
-    )
-    audits, creators_before = _count(session, AuditLog), _count(session, Creator)
-    again = client.post(
-        path, json={"platform": "simulator", "handle": "luna"}, headers=owner_headers
-    )
+    body = {"platform": "simulator", "handle": "luna"}
+    assert client.post(path, json=body, headers=owner_headers).status_code == 201
+    audits, accounts = _count(session, AuditLog), _count(session, PlatformAccount)
+    again = client.post(path, json=body, headers=owner_headers)
     assert again.status_code == 409
-    assert _count(session, AuditLog) == audits
+    assert (_count(session, AuditLog), _count(session, PlatformAccount)) == (audits, accounts)
+
+
+def test_failed_request_leaves_no_partial_rows(
+    app: FastAPI, client: TestClient, session: Session, owner_headers: dict[str, str]
+) -> None:
+    """A conflict raised after rows were written and flushed rolls the whole request back.
+
+    The endpoint is the test's own, so that it really writes before it fails: the request
+    boundary (``DbSession``), not the service, must undo the creator and its audit entry.
+    """
+
+    @app.post("/api/v1/test-only/create-then-conflict")
+    def create_then_conflict(actor: ApiActor, db: DbSession) -> None:
+        made = creators.create(db, actor, CreatorCreate(display_name="Half done"))
+        db.flush()
+        assert db.get(Creator, made.id) is not None
+        raise ConflictError("Something clashed after the creator was written.")
+
+    audits, creators_before = _count(session, AuditLog), _count(session, Creator)
+    response = client.post("/api/v1/test-only/create-then-conflict", headers=owner_headers)
+    assert response.status_code == 409, response.text
+    session.expire_all()
     assert _count(session, Creator) == creators_before
+    assert _count(session, AuditLog) == audits
 
 
 def test_server_error_shows_no_stack_trace(

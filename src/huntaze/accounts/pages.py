@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from huntaze.accounts.service import accounts
 from huntaze.accounts.session_cookie import set_session_cookie
 from huntaze.accounts.sessions import login
 from huntaze.accounts.throttling import counted_as_guess
+from huntaze.core.fields import AwareDatetime
 from huntaze.core.errors import AppError, AuthenticationRequiredError, InvalidInputError
 from huntaze.core.http import DbSession
 from huntaze.core.security import constant_time_equal
@@ -196,7 +196,10 @@ def revoke_api_key(key_id: str, auth: PageUser, session: DbSession) -> Response:
 
 @router.get("/audit")
 def audit_page(
-    request: Request, auth: PageUser, session: DbSession, before: dt.datetime | None = None
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    before: AwareDatetime | None = None,
 ) -> Response:
     """Who did what, when; 50 entries a page."""
     auth.actor.require(Permission.AUDIT_READ)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -29,6 +28,7 @@ from huntaze.accounts.schemas import (
     UserOut,
 )
 from huntaze.accounts.service import accounts
+from huntaze.core.fields import AwareDatetime
 from huntaze.core.http import DbSession
 
 router = APIRouter(tags=["accounts"])
@@ -156,7 +156,7 @@ def audit_log(
     actor: ApiActor,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: dt.datetime | None = None,
+    before: Annotated[AwareDatetime | None, Query()] = None,
     target_type: Annotated[str | None, Query(max_length=60)] = None,
 ) -> list[AuditEntryOut]:
     """The audit trail, newest first; page with ``before`` = the last ``created_at`` seen."""

@@ -73,42 +73,44 @@ BudgetText = Annotated[
 
 # Time ----------------------------------------------------------------------------------------
 
-EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+DATETIME_PATTERN = (
+    r"^(19[7-9][0-9]|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}"
+    r"(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+"""RFC 3339 with seconds and an offset, written in the years 1970–2199: in those years no offset
+can carry the moment out of what ``datetime`` and the databases hold once it is in UTC."""
 
 
-def _not_a_number(value: Any) -> Any:
-    # Lax datetime parsing would read numbers as Unix times; the schema says an ISO string.
-    if isinstance(value, bool | int | float):
-        raise ValueError("expected an ISO 8601 date and time, e.g. 2026-11-30T18:00:00+01:00")
+def _rfc3339_in_range(value: Any) -> Any:
+    # Lax datetime parsing would read numbers (and digit strings) as Unix times, and accept dates
+    # without a time or an offset; the document promises RFC 3339, so that is what is taken.
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or re.fullmatch(DATETIME_PATTERN, value) is None:
+        raise ValueError(
+            "expected a date and time with its offset between the years 1970 and 2199, "
+            "e.g. 2026-11-30T18:00:00+01:00"
+        )
     return value
 
 
-def _within_range_in_utc(value: dt.datetime) -> dt.datetime:
-    offset = value.utcoffset()
-    if offset is None:
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    if value.utcoffset() is None:
         raise ValueError("needs a time zone offset, e.g. 2026-11-30T18:00:00Z")
-    try:
-        in_utc = value.astimezone(dt.UTC)
-    except OverflowError:
-        raise ValueError(
-            f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC)"
-        ) from None
-    if not EARLIEST <= in_utc < LATEST:
-        raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC)")
-    return in_utc
+    return value.astimezone(dt.UTC)
 
 
 AwareDatetime = Annotated[
     dt.datetime,
-    BeforeValidator(_not_a_number),
-    AfterValidator(_within_range_in_utc),
+    BeforeValidator(_rfc3339_in_range),
+    AfterValidator(_in_utc),
     Field(
         strict=False,
-        description="ISO 8601 with a time zone offset, between 1970 and 2200; stored in UTC.",
+        description="RFC 3339 with an offset, years 1970 to 2199; stored in UTC.",
+        json_schema_extra={"pattern": DATETIME_PATTERN},
     ),
 ]
-"""A moment with its offset, within 1970–2200 once in UTC (no overflow), returned in UTC."""
+"""A moment written with its offset in the years 1970–2199 (no overflow), returned in UTC."""
 
 MONTH_PATTERN = r"^(19[7-9][0-9]|2[01][0-9][0-9])-(0[1-9]|1[0-2])$"
 Month = Annotated[

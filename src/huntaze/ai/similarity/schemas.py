@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from huntaze.ai.similarity.records import ExampleKind, ExampleOutcome
+from huntaze.core.fields import BudgetCents
 
 MAX_TEXT = 2000
 MAX_ITEMS = 500
@@ -24,16 +25,20 @@ DEFAULT_PERFORMANCE: dict[ExampleOutcome, float] = {
 }
 
 
-class ExampleIn(BaseModel):
+class _StrictInput(BaseModel):
+    """Request shapes: no unknown fields, no coercion (``false`` is not a number here)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ExampleIn(_StrictInput):
     """One past reply or caption and how it did; ``performance`` defaults from the outcome."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    kind: ExampleKind
+    kind: Annotated[ExampleKind, Field(strict=False)]
     text: ExampleText
-    outcome: ExampleOutcome = ExampleOutcome.NONE
-    performance: float | None = Field(default=None, ge=0.0, le=1.0)
-    revenue_cents: int = Field(default=0, ge=0, le=10**10)
+    outcome: Annotated[ExampleOutcome, Field(strict=False)] = ExampleOutcome.NONE
+    performance: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] | None = None
+    revenue_cents: BudgetCents = 0
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     source_ref: str | None = Field(default=None, max_length=200)
 
@@ -44,10 +49,8 @@ class ExampleIn(BaseModel):
         )
 
 
-class ExamplesIn(BaseModel):
+class ExamplesIn(_StrictInput):
     """A batch of examples to add to one creator."""
-
-    model_config = ConfigDict(extra="forbid")
 
     items: list[ExampleIn] = Field(min_length=1, max_length=MAX_ITEMS)
 
@@ -60,16 +63,16 @@ class ExamplesAdded(BaseModel):
     model: str | None
 
 
-class SearchIn(BaseModel):
+class SearchIn(_StrictInput):
     """Find the creator's examples most like ``text``."""
 
-    model_config = ConfigDict(extra="forbid")
-
     text: ExampleText
-    kind: ExampleKind | None = None
+    kind: Annotated[ExampleKind, Field(strict=False)] | None = None
     k: int = Field(default=5, ge=1, le=MAX_K)
-    min_score: float = Field(default=0.0, ge=-1.0, le=1.0)
-    outcomes: list[ExampleOutcome] | None = Field(default=None, max_length=4)
+    min_score: float = Field(default=0.0, ge=-1.0, le=1.0, allow_inf_nan=False)
+    outcomes: (
+        Annotated[list[Annotated[ExampleOutcome, Field(strict=False)]], Field(max_length=4)] | None
+    ) = None
 
 
 class ExampleHit(BaseModel):
