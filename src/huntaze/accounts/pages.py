@@ -18,8 +18,8 @@ from huntaze.accounts.service import accounts
 from huntaze.accounts.session_cookie import set_session_cookie
 from huntaze.accounts.sessions import login
 from huntaze.accounts.throttling import counted_as_guess
-from huntaze.core.fields import AwareDatetime
 from huntaze.core.errors import AppError, AuthenticationRequiredError, InvalidInputError
+from huntaze.core.fields import AwareDatetime
 from huntaze.core.http import DbSession
 from huntaze.core.security import constant_time_equal
 from huntaze.web.templating import register_nav, render
