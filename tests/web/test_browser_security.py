@@ -221,6 +221,9 @@ def _store_payloads(page: Any, world: World, csrf: str) -> None:
             {"kind": "message", "platform_fan_id": "17", "text": text},
         )
     _api(page, world, csrf, "POST", "/api-keys", {"name": PAYLOAD, "role": "viewer"})
+    provider = {"name": "payload", "kind": "openai_compatible", "model": PAYLOAD}
+    provider["base_url"] = "http://127.0.0.1:9/v1"
+    _api(page, world, csrf, "PUT", "/ai/settings", {"providers": [provider]})
     joined = _api(
         page, world, csrf, "POST", "/invitations", {"email": EMAIL_PAYLOAD, "role": "manager"}
     )
@@ -312,6 +315,24 @@ def _check_page(page: Any, watch: Watch, url: str, *, shot: str | None = None) -
     return [f"{url}: {p}" for p in problems]
 
 
+def _check_form_error_page(page: Any, watch: Watch, world: World) -> list[str]:
+    """A refused form shows what was typed again: the payload comes back as text there too."""
+    page.goto(f"{world.url}/creators/new")
+    watch.clear()
+    page.fill("#f-display_name", PAYLOAD[:80])
+    page.fill("#f-boundaries", PAYLOAD)
+    page.fill("#f-price_min", "abc")
+    with page.expect_navigation():
+        page.click("form[data-testid=creator-form] button[type=submit]")
+    assert page.locator("#f-display_name").input_value() == PAYLOAD[:80]
+    page.screenshot(path=str(SHOTS / "security-form-error.png"), full_page=True)
+    problems = [f"axe: {v}" for v in _axe_violations(page)]
+    problems += [f"console: {e}" for e in watch.console_errors if "status of 422" not in e]
+    problems += [f"CSP violation: {v}" for v in watch.violations]
+    problems += [f"dialog: {a}" for a in watch.alerts]
+    return [f"creator form with errors: {p}" for p in problems]
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from playwright.sync_api import sync_playwright
@@ -363,6 +384,8 @@ def test_every_page_is_clean_under_the_strict_csp(world: World, browser: Any) ->
     assert page.get_by_test_id("creator-name").inner_text() == PAYLOAD
     page.goto(f"{world.url}/team")
     assert EMAIL_PAYLOAD in page.get_by_test_id("members").inner_text()
+    problems += _check_form_error_page(page, watch, world)
+    assert problems == [], "\n".join(problems)
     page.goto(f"{world.url}/compliance")
     with page.expect_navigation():
         page.select_option("#scope", world.creator_id)
