@@ -6,7 +6,6 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.api_keys import api_key_service
@@ -22,6 +21,7 @@ from huntaze.core.errors import AppError, AuthenticationRequiredError, InvalidIn
 from huntaze.core.fields import AwareDatetime
 from huntaze.core.http import DbSession
 from huntaze.core.security import constant_time_equal
+from huntaze.web.forms import FormState, parse_form
 from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
@@ -37,21 +37,13 @@ def _grantable_roles(auth: PageUser) -> list[Role]:
     return [r for r in ROLES_HIGH_TO_LOW if can_grant(auth.actor.role, r)]
 
 
-def _errors_of(exc: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "form", "message": e["msg"]}
-        for e in exc.errors()
-    ]
-
-
 def _team_page(
     request: Request,
     auth: PageUser,
     session: DbSession,
     *,
     new_link: str | None = None,
-    errors: list[dict[str, str]] | None = None,
-    form: dict[str, str] | None = None,
+    form: FormState | None = None,
     status: int = 200,
 ) -> Response:
     return render(
@@ -62,8 +54,7 @@ def _team_page(
             "invitations": accounts.invitations(session, auth.actor),
             "roles": _grantable_roles(auth),
             "new_link": new_link,
-            "errors": errors or [],
-            "form": form or {},
+            "form": form or FormState(),
         },
         status=status,
     )
@@ -84,33 +75,13 @@ def invite(
     role: Annotated[str, Form(max_length=20)],
 ) -> Response:
     """Invite someone; the page shows the link to send them."""
+    values = {"email": email, "role": role}
     try:
-        data = InvitationCreate.model_validate({"email": email, "role": role})
-    except ValidationError as exc:
-        return _team_page(
-            request,
-            auth,
-            session,
-            errors=_errors_of(exc),
-            form={"email": email, "role": role},
-            status=422,
-        )
-    try:
-        made = accounts.invite(
-            session,
-            auth.actor,
-            email=data.email,
-            role=Role(data.role),
-        )
+        data = parse_form(InvitationCreate, values)
+        made = accounts.invite(session, auth.actor, email=data.email, role=Role(data.role))
     except AppError as exc:
-        return _team_page(
-            request,
-            auth,
-            session,
-            errors=[{"field": "email", "message": exc.detail}],
-            form={"email": email, "role": role},
-            status=exc.status_code,
-        )
+        failed = FormState.failed(values, exc)
+        return _team_page(request, auth, session, form=failed, status=exc.status_code)
     return _team_page(request, auth, session, new_link=made.accept_url)
 
 
@@ -148,7 +119,7 @@ def _keys_page(
     session: DbSession,
     *,
     new_token: str | None = None,
-    errors: list[dict[str, str]] | None = None,
+    form: FormState | None = None,
     status: int = 200,
 ) -> Response:
     return render(
@@ -158,7 +129,7 @@ def _keys_page(
             "keys": api_key_service.list(session, auth.actor),
             "roles": _grantable_roles(auth),
             "new_token": new_token,
-            "errors": errors or [],
+            "form": form or FormState(values={"role": Role.VIEWER.value}),
         },
         status=status,
     )
@@ -179,11 +150,13 @@ def create_api_key(
     role: Annotated[str, Form(max_length=20)] = "viewer",
 ) -> Response:
     """Create a key and show its secret once."""
+    values = {"name": name, "role": role}
     try:
-        data = ApiKeyCreate.model_validate({"name": name, "role": role})
-    except ValidationError as exc:
-        return _keys_page(request, auth, session, errors=_errors_of(exc), status=422)
-    made = api_key_service.create(session, auth.actor, name=data.name, role=Role(data.role))
+        data = parse_form(ApiKeyCreate, values)
+        made = api_key_service.create(session, auth.actor, name=data.name, role=Role(data.role))
+    except AppError as exc:
+        failed = FormState.failed(values, exc)
+        return _keys_page(request, auth, session, form=failed, status=exc.status_code)
     return _keys_page(request, auth, session, new_token=made.token)
 
 

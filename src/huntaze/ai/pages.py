@@ -6,9 +6,9 @@ task, add providers (keys stored encrypted, shown only as set or not), and test 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
@@ -17,23 +17,16 @@ from huntaze.accounts.permissions import Permission
 from huntaze.ai.org_settings import EMBEDDED, KIND_LABELS, AISettingsIn, ProviderIn, TaskRouteIn
 from huntaze.ai.service import ai, parse_month
 from huntaze.ai.sql_usage import month_bounds
-from huntaze.core.errors import InvalidInputError, field_error
+from huntaze.core.errors import AppError, InvalidInputError, field_error
 from huntaze.core.fields import MAX_BUDGET_CENTS, cents_from_text
 from huntaze.core.http import DbSession
+from huntaze.web.forms import FormFields, FormState, invalid_input, parse_form
 from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
 register_nav("AI", "/ai", Permission.CREATORS_READ, order=70)
 
 Form = dict[str, str]
-
-
-async def _form(request: Request) -> Form:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-FormData = Annotated[Form, Depends(_form)]
 
 
 def _recent_months(current: str, count: int = 12) -> list[str]:
@@ -71,10 +64,9 @@ def _settings_page(
     auth: PageUser,
     session: DbSession,
     *,
-    error: InvalidInputError | None = None,
+    error: AppError | None = None,
     saved: str = "",
     editing: str = "",
-    status: int = 200,
 ) -> Response:
     view = ai.settings_view(session, auth.actor)
     return render(
@@ -84,11 +76,10 @@ def _settings_page(
             "settings": view,
             "editing": next((p for p in view.providers if p.name == editing), None),
             "kinds": {k: v for k, v in KIND_LABELS.items() if k != "local"},
-            "can_manage": auth.actor.can(Permission.AI_SETTINGS_MANAGE),
-            "error": error,
+            "form": FormState.failed({}, error) if error else FormState(),
             "saved": saved,
         },
-        status=status,
+        status=error.status_code if error else 200,
     )
 
 
@@ -106,12 +97,14 @@ def _save(
     try:
         ai.save_settings(session, auth.actor, data)
     except InvalidInputError as exc:
-        return _settings_page(request, auth, session, error=exc, status=422)
+        return _settings_page(request, auth, session, error=exc)
     return RedirectResponse(f"/ai/settings?saved={saved}", status_code=303)
 
 
 @router.post("/ai/settings/providers")
-def save_provider(request: Request, auth: PageUser, session: DbSession, form: FormData) -> Response:
+def save_provider(
+    request: Request, auth: PageUser, session: DbSession, form: FormFields
+) -> Response:
     """Add a provider, or replace the one of the same name (a blank key keeps its key)."""
     current = ai.settings_input(session, auth.actor)
     fields: dict[str, Any] = {
@@ -122,13 +115,9 @@ def save_provider(request: Request, auth: PageUser, session: DbSession, form: Fo
     for price in ("input_per_mtok_usd", "output_per_mtok_usd"):
         fields[price] = form.get(price, "").strip() or None
     try:
-        provider = ProviderIn.model_validate(fields, strict=False)
-    except ValidationError as exc:
-        error = InvalidInputError(
-            "The provider is not valid.",
-            errors=[field_error(str(e["loc"][0]), e["msg"]) for e in exc.errors()],
-        )
-        return _settings_page(request, auth, session, error=error, status=422)
+        provider = parse_form(ProviderIn, fields, strict=False)
+    except AppError as exc:
+        return _settings_page(request, auth, session, error=exc)
     others = [p for p in current.providers if p.name != provider.name]
     data = current.model_copy(update={"providers": [*others, provider]})
     return _save(request, auth, session, data, "provider")
@@ -154,17 +143,14 @@ def _route(task: str, provider: str, model: str) -> TaskRouteIn:
     try:
         return TaskRouteIn(provider=provider, model=model)
     except ValidationError as exc:
-        raise InvalidInputError(
-            "The provider or model of a task is not valid.",
-            errors=[
-                field_error(f"{e['loc'][0]}__{task}", str(e["msg"]).removeprefix("Value error, "))
-                for e in exc.errors()
-            ],
-        ) from None
+        renames = {"provider": f"provider__{task}", "model": f"model__{task}"}
+        raise invalid_input(exc, renames=renames) from None
 
 
 @router.post("/ai/settings/routing")
-def save_routing(request: Request, auth: PageUser, session: DbSession, form: FormData) -> Response:
+def save_routing(
+    request: Request, auth: PageUser, session: DbSession, form: FormFields
+) -> Response:
     """Each task's provider and model, the default provider and the monthly caps in dollars."""
     current = ai.settings_input(session, auth.actor)
     try:
@@ -187,7 +173,7 @@ def save_routing(request: Request, auth: PageUser, session: DbSession, form: For
             }
         )
     except InvalidInputError as exc:
-        return _settings_page(request, auth, session, error=exc, status=422)
+        return _settings_page(request, auth, session, error=exc)
     return _save(request, auth, session, data, "routing")
 
 

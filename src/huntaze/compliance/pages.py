@@ -45,7 +45,6 @@ def _page(
             "yaml_text": yaml_text if yaml_text is not None else stored.yaml_text,
             "updated_by": stored.updated_by,
             "bundled": rule_checker.base_rules.rules,
-            "can_manage": auth.actor.can(Permission.COMPLIANCE_RULES_MANAGE),
             "rules_error": rules_error,
             "saved": saved,
             "max_chars": MAX_MESSAGE_CHARS,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from huntaze.accounts.auth import ApiActor
 from huntaze.core.http import DbSession
+from huntaze.creators.auth import CreatorFromPath, PlatformAccountFromPath
 from huntaze.creators.models import PlatformAccount
 from huntaze.creators.schemas import (
     CreatorCreate,
@@ -55,30 +56,32 @@ def create_creator(body: CreatorCreate, actor: ApiActor, session: DbSession) -> 
 
 
 @router.get("/creators/{creator_id}", response_model=CreatorOut)
-def get_creator(creator_id: str, actor: ApiActor, session: DbSession) -> CreatorOut:
+def get_creator(creator: CreatorFromPath) -> CreatorOut:
     """One creator with their persona."""
-    return CreatorOut.model_validate(creators.get(session, actor, creator_id))
+    return CreatorOut.model_validate(creator)
 
 
 @router.patch("/creators/{creator_id}", response_model=CreatorOut)
 def update_creator(
-    creator_id: str, body: CreatorUpdate, actor: ApiActor, session: DbSession
+    creator: CreatorFromPath, body: CreatorUpdate, actor: ApiActor, session: DbSession
 ) -> CreatorOut:
     """Change a creator's profile or persona."""
-    return CreatorOut.model_validate(creators.update(session, actor, creator_id, body))
+    return CreatorOut.model_validate(creators.update(session, actor, creator.id, body))
 
 
 @router.delete("/creators/{creator_id}", status_code=204)
-def delete_creator(creator_id: str, actor: ApiActor, session: DbSession) -> Response:
+def delete_creator(creator: CreatorFromPath, actor: ApiActor, session: DbSession) -> Response:
     """Remove a creator and their platform accounts."""
-    creators.delete(session, actor, creator_id)
+    creators.delete(session, actor, creator.id)
     return Response(status_code=204)
 
 
 @router.get("/creators/{creator_id}/platform-accounts", response_model=list[PlatformAccountOut])
-def list_accounts(creator_id: str, actor: ApiActor, session: DbSession) -> list[PlatformAccountOut]:
+def list_accounts(
+    creator: CreatorFromPath, actor: ApiActor, session: DbSession
+) -> list[PlatformAccountOut]:
     """A creator's platform accounts."""
-    accounts = creators.accounts(session, actor, creator_id)
+    accounts = creators.accounts(session, actor, creator.id)
     sending = sending_status(session, [(a.id, a.platform) for a in accounts])
     return [account_out(a, sending[a.id]) for a in accounts]
 
@@ -87,22 +90,27 @@ def list_accounts(creator_id: str, actor: ApiActor, session: DbSession) -> list[
     "/creators/{creator_id}/platform-accounts", response_model=PlatformAccountOut, status_code=201
 )
 def add_account(
-    creator_id: str, body: PlatformAccountCreate, actor: ApiActor, session: DbSession
+    creator: CreatorFromPath, body: PlatformAccountCreate, actor: ApiActor, session: DbSession
 ) -> PlatformAccountOut:
     """Connect a platform account to a creator."""
-    return account_out(creators.add_account(session, actor, creator_id, body))
+    return account_out(creators.add_account(session, actor, creator.id, body))
 
 
 @router.patch("/platform-accounts/{account_id}", response_model=PlatformAccountOut)
 def update_account(
-    account_id: str, body: PlatformAccountUpdate, actor: ApiActor, session: DbSession
+    account: PlatformAccountFromPath,
+    body: PlatformAccountUpdate,
+    actor: ApiActor,
+    session: DbSession,
 ) -> PlatformAccountOut:
     """Change a platform account's connection settings or secret."""
-    return account_out(creators.update_account(session, actor, account_id, body))
+    return account_out(creators.update_account(session, actor, account.id, body))
 
 
 @router.delete("/platform-accounts/{account_id}", status_code=204)
-def remove_account(account_id: str, actor: ApiActor, session: DbSession) -> Response:
+def remove_account(
+    account: PlatformAccountFromPath, actor: ApiActor, session: DbSession
+) -> Response:
     """Disconnect a platform account."""
-    creators.remove_account(session, actor, account_id)
+    creators.remove_account(session, actor, account.id)
     return Response(status_code=204)

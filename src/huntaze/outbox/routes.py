@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from huntaze.accounts.auth import ApiActor
 from huntaze.core.fields import MAX_OFFSET
 from huntaze.core.http import DbSession
+from huntaze.creators.auth import PlatformAccountFromPath
 from huntaze.outbox.accounts import account_recovery
+from huntaze.outbox.auth import OutboundMessageFromPath
 from huntaze.outbox.schemas import OutboundCreate, OutboundCreateIn, OutboundFilter, OutboundOut
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind, State
@@ -28,12 +30,12 @@ router = APIRouter(tags=["outbox"])
     status_code=201,
 )
 def create_outbound(
-    account_id: str, body: OutboundCreateIn, actor: ApiActor, session: DbSession
+    account: PlatformAccountFromPath, body: OutboundCreateIn, actor: ApiActor, session: DbSession
 ) -> OutboundOut:
     """Create an outbound message (checked by compliance); a repeated idempotency key returns
     the message made the first time."""
     data = OutboundCreate.model_validate(body.model_dump(), strict=False)
-    message = outbox.create(session, actor, platform_account_id=account_id, data=data)
+    message = outbox.create(session, actor, platform_account_id=account.id, data=data)
     return OutboundOut.model_validate(message)
 
 
@@ -63,27 +65,33 @@ def list_outbound(
 
 
 @router.get("/outbound-messages/{message_id}", response_model=OutboundOut)
-def get_outbound(message_id: str, actor: ApiActor, session: DbSession) -> OutboundOut:
+def get_outbound(message: OutboundMessageFromPath) -> OutboundOut:
     """One outbound message with its verdict, provenance and delivery state."""
-    return OutboundOut.model_validate(outbox.get(session, actor, message_id))
+    return OutboundOut.model_validate(message)
 
 
 @router.post("/outbound-messages/{message_id}/approve", response_model=OutboundOut)
-def approve_outbound(message_id: str, actor: ApiActor, session: DbSession) -> OutboundOut:
+def approve_outbound(
+    message: OutboundMessageFromPath, actor: ApiActor, session: DbSession
+) -> OutboundOut:
     """Approve a draft (a review or block verdict needs the right to override it)."""
-    return OutboundOut.model_validate(outbox.approve(session, actor, message_id))
+    return OutboundOut.model_validate(outbox.approve(session, actor, message.id))
 
 
 @router.post("/outbound-messages/{message_id}/send", response_model=OutboundOut)
-def send_outbound(message_id: str, actor: ApiActor, session: DbSession) -> OutboundOut:
+def send_outbound(
+    message: OutboundMessageFromPath, actor: ApiActor, session: DbSession
+) -> OutboundOut:
     """Queue an approved message; a worker sends it."""
-    return OutboundOut.model_validate(outbox.queue(session, actor, message_id))
+    return OutboundOut.model_validate(outbox.queue(session, actor, message.id))
 
 
 @router.post("/outbound-messages/{message_id}/cancel", response_model=OutboundOut)
-def cancel_outbound(message_id: str, actor: ApiActor, session: DbSession) -> OutboundOut:
+def cancel_outbound(
+    message: OutboundMessageFromPath, actor: ApiActor, session: DbSession
+) -> OutboundOut:
     """Cancel a message that has not started sending."""
-    return OutboundOut.model_validate(outbox.cancel(session, actor, message_id))
+    return OutboundOut.model_validate(outbox.cancel(session, actor, message.id))
 
 
 class RetryNowOut(BaseModel):
@@ -91,13 +99,17 @@ class RetryNowOut(BaseModel):
 
 
 @router.post("/platform-accounts/{account_id}/check", status_code=202)
-def check_account(account_id: str, actor: ApiActor, session: DbSession) -> Response:
+def check_account(
+    account: PlatformAccountFromPath, actor: ApiActor, session: DbSession
+) -> Response:
     """Ask a worker to log in to the account; read the result as its ``link_state``."""
-    account_recovery.check_connection(session, actor, account_id)
+    account_recovery.check_connection(session, actor, account.id)
     return Response(status_code=202)
 
 
 @router.post("/platform-accounts/{account_id}/retry-now", response_model=RetryNowOut)
-def retry_account_now(account_id: str, actor: ApiActor, session: DbSession) -> RetryNowOut:
+def retry_account_now(
+    account: PlatformAccountFromPath, actor: ApiActor, session: DbSession
+) -> RetryNowOut:
     """Close the account's circuit and send its waiting messages now."""
-    return RetryNowOut(messages_woken=account_recovery.retry_now(session, actor, account_id))
+    return RetryNowOut(messages_woken=account_recovery.retry_now(session, actor, account.id))

@@ -71,8 +71,14 @@ ACTION_TARGETS: dict[PersonAction, State] = {
 """The state each action moves a message to; the moves themselves are :data:`TRANSITIONS`."""
 
 
+IN_WORKER_HANDS = frozenset({State.SENDING})
+"""States only a worker moves a message out of (``sending → queued`` is a retry, not a send)."""
+
+
 def actions_from(current: State | str) -> frozenset[PersonAction]:
-    """The actions the state machine allows on a message in ``current``."""
+    """The actions the state machine allows a person on a message in ``current``."""
+    if State(current) in IN_WORKER_HANDS:
+        return frozenset()
     return frozenset(
         action for action, target in ACTION_TARGETS.items() if can_move(current, target)
     )

@@ -65,11 +65,18 @@ def invalid_input(
 
 
 def parse_form(
-    schema: type[SchemaT], values: Mapping[str, Any], *, renames: Mapping[str, str] | None = None
+    schema: type[SchemaT],
+    values: Mapping[str, Any],
+    *,
+    renames: Mapping[str, str] | None = None,
+    strict: bool | None = None,
 ) -> SchemaT:
-    """``values`` validated by ``schema``; :class:`InvalidInputError` naming the form fields."""
+    """``values`` validated by ``schema``; :class:`InvalidInputError` naming the form fields.
+
+    ``strict=False`` lets a strict API schema read a form's text (``"7.5"`` as a number).
+    """
     try:
-        return schema.model_validate(dict(values))
+        return schema.model_validate(dict(values), strict=strict)
     except ValidationError as exc:
         raise invalid_input(exc, renames=renames) from None
 
@@ -99,8 +106,10 @@ class FormState:
         """The form after ``error``: messages of known fields beside them, the rest on top.
 
         A field is known when it is among ``values`` or ``fields``; an error without field
-        errors shows its detail on top.
+        errors shows its detail on top. Errors of :data:`NOT_FOR_FORMS` are raised again.
         """
+        if isinstance(error, NOT_FOR_FORMS):
+            raise error
         known = set(values) | set(fields)
         beside: dict[str, str] = {}
         general: list[str] = []

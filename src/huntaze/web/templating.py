@@ -72,7 +72,7 @@ def render(
         "actor": actor,
         "can": PermissionFlags(actor),
         "csrf_token": getattr(request.state, "csrf_token", ""),
-        "nav": getattr(request.state, "nav", []),
+        "navigation": visible_navigation(actor),
         "organizations": getattr(request.state, "organizations", []),
         "current_path": request.url.path,
     }
@@ -126,4 +126,10 @@ def register_nav(
         NAVIGATION.sort(key=lambda item: item.order)
 
 
-templates.env.globals["navigation"] = NAVIGATION
+def visible_navigation(actor: Actor | None) -> list[NavItem]:
+    """The areas ``actor`` may open, in navigation order."""
+    return [
+        item
+        for item in NAVIGATION
+        if item.permission is None or (actor is not None and actor.can(item.permission))
+    ]
