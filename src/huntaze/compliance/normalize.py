@@ -70,7 +70,7 @@ _NUMBER_WORD_RE = re.compile("|".join(rf"{word}(?<!\w{word})\b" for word in NUMB
 
 # Leetspeak: digits and "|" always read as letters in the words form; other symbols only before
 # a letter or digit ("ca$h", "p@y"), and "$" also after one ("addre$$").
-_LEET_FROM, _LEET_TO = b"0134578|", b"oieastbl"
+_LEET_FROM, _LEET_TO = b"01345789|", b"oieastbgl"
 # One byte table for the words form: leet digits to letters, every other non-letter to a space.
 _WORDS_BYTES = bytes(
     byte
@@ -82,12 +82,14 @@ _WORDS_BYTES = bytes(
 )
 _SYMBOL_LEET = {"@": "a", "$": "s", "!": "i", "€": "e", "¢": "c"}
 # A symbol counts as a letter when a letter follows, possibly after more such symbols
-# ("c@$h"); "$" and "@" also when separators stand between ("ca $ h"); and "$" when a letter
-# precedes it ("ca$").
+# ("c@$h"); "$" and "@" also when separators stand between ("ca $ h"); "$" when a letter
+# precedes it ("ca$", "addre€$$"); "€" and "¢" when a letter does ("zell€"), but never after
+# a digit, where they are money ("20€").
 # (One leading character class, then lookarounds: the regex engine then skips straight to the
 # symbols instead of trying every position.)
 _SYMBOL_LEET_RE = re.compile(
-    r"[@$!€¢](?:(?=[@$!€¢]*[a-z0-9|])|(?<=[@$])(?=[^a-z0-9@$]{1,4}[a-z])|(?<=[a-z0-9$|]\$))"
+    r"[@$!€¢](?:(?=[@$!€¢]*[a-z0-9|])|(?<=[@$])(?=[^a-z0-9@$]{1,4}[a-z])"
+    r"|(?<=[a-z0-9$€¢|]\$)|(?<=[a-z][€¢]))"
 )
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
