@@ -42,6 +42,9 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("compliance", models="records"),
     Domain("ai", models="records"),
     Domain("ai.similarity", models="records"),
+    Domain("analytics"),
+    Domain("fans"),
+    Domain("inbox", tasks="tasks"),
 )
 
 

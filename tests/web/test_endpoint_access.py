@@ -19,9 +19,11 @@ from huntaze.ai.org_settings import AISettingsIn, ProviderIn
 from huntaze.ai.service import ai
 from huntaze.creators.schemas import PlatformAccountCreate
 from huntaze.creators.service import creators
+from huntaze.fans.service import AccountRef, fans
 from huntaze.outbox.schemas import OutboundCreate
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind
+from huntaze.platforms.base import PlatformFan
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ ENDPOINTS = [
         {"text": "more beach photos?"},
         read_only=True,
     ),
+    Endpoint("GET", "/api/v1/fans"),
+    Endpoint("GET", "/api/v1/fans/{fan_id}"),
+    Endpoint("GET", "/api/v1/fans/{fan_id}/messages"),
+    Endpoint("POST", "/api/v1/platform-accounts/{account_id}/sync"),
 ]
 
 
@@ -156,6 +162,9 @@ def world(session: Session) -> World:
         for n in range(3)
     ]
     outbox.approve(session, owner_a.actor, drafts[2].id)
+    ref = AccountRef(org=owner_a.actor.org, account_id=account.id, creator_id=creator.id)
+    fans.upsert_from_platform(session, ref, [PlatformFan(platform_fan_id="7", username="fan7")])
+    fan = fans.ensure(session, ref, ["7"])["7"]
     cloud = ProviderIn(
         name="cloud-a", kind="openai_compatible", model="m", base_url="http://127.0.0.1:9/v1"
     )
@@ -171,6 +180,7 @@ def world(session: Session) -> World:
         "draft_message_id": drafts[1].id,
         "approved_message_id": drafts[2].id,
         "provider_name": "cloud-a",
+        "fan_id": fan.id,
     }
     return World(owner_a=owner_a, viewer_a=viewer_a, owner_b=owner_b, ids=ids)
 

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     OUTBOX_APPROVE = "outbox.approve"
     AI_USE = "ai.use"
     AI_SETTINGS_MANAGE = "ai.settings_manage"
+    FANS_READ = "fans.read"
+    INBOX_SYNC = "inbox.sync"
 
 
 ROLE_RANK: dict[Role, int] = {
@@ -48,8 +50,18 @@ ROLE_RANK: dict[Role, int] = {
     Role.OWNER: 50,
 }
 
-_READ = {Permission.CREATORS_READ, Permission.MEMBERS_READ, Permission.OUTBOX_READ}
-_CHATTER = _READ | {Permission.OUTBOX_WRITE, Permission.OUTBOX_APPROVE, Permission.AI_USE}
+_READ = {
+    Permission.CREATORS_READ,
+    Permission.MEMBERS_READ,
+    Permission.OUTBOX_READ,
+    Permission.FANS_READ,
+}
+_CHATTER = _READ | {
+    Permission.OUTBOX_WRITE,
+    Permission.OUTBOX_APPROVE,
+    Permission.AI_USE,
+    Permission.INBOX_SYNC,
+}
 _MANAGER = _CHATTER | {
     Permission.CREATORS_WRITE,
     Permission.PLATFORM_ACCOUNTS_WRITE,

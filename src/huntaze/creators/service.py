@@ -240,6 +240,14 @@ class CreatorService:
             for account in platform_accounts_repo.in_state(session, "unlinked")
         ]
 
+    def linked_accounts(self, session: Session) -> list[tuple[str, str, str]]:
+        """(organization, account, driver) of every linked account, in any organization
+        (the periodic inbox sync, no actor)."""
+        return [
+            (account.organization_id, account.id, self.connection_for(account).driver)
+            for account in platform_accounts_repo.in_state(session, "linked")
+        ]
+
     def connection_for(self, account: PlatformAccount) -> AccountConnection:
         """What a connector needs to reach ``account``: driver, address and decrypted secret.
 

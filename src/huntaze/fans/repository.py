@@ -1,0 +1,70 @@
+"""All SQL of the fans domain, tenant-scoped (DESIGN.md §8.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm import Session
+
+from huntaze.core.repository import TenantRepository
+from huntaze.core.tenancy import OrgId, in_organization
+from huntaze.fans.models import Fan
+
+
+class FanRepository(TenantRepository[Fan]):
+    """Fans of an organization's platform accounts."""
+
+    model = Fan
+    not_found_message = "There is no such fan in this organization."
+
+    def by_platform_ids(
+        self, session: Session, org: OrgId, account_id: str, platform_fan_ids: Iterable[str]
+    ) -> dict[str, Fan]:
+        """The account's fans with these platform ids, by platform id (one query)."""
+        wanted = sorted(set(platform_fan_ids))
+        if not wanted:
+            return {}
+        stmt = self.scoped(org).where(
+            Fan.platform_account_id == account_id, Fan.platform_fan_id.in_(wanted)
+        )
+        return {fan.platform_fan_id: fan for fan in session.scalars(stmt)}
+
+    def search(
+        self,
+        session: Session,
+        org: OrgId,
+        *,
+        creator_ids: Sequence[str] | None,
+        status: str | None,
+        query: str | None,
+        limit: int,
+        offset: int,
+    ) -> Sequence[Fan]:
+        """A page of fans, most recently active first."""
+        stmt = self.scoped(org)
+        if creator_ids is not None:
+            stmt = stmt.where(Fan.creator_id.in_(list(creator_ids)))
+        if status:
+            stmt = stmt.where(Fan.status == status)
+        if query:
+            pattern = f"%{query.lower()}%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(Fan.username).like(pattern),
+                    func.lower(Fan.display_name).like(pattern),
+                )
+            )
+        order = (Fan.last_message_at.is_(None), Fan.last_message_at.desc(), Fan.id)
+        return session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
+
+    def update_many(self, session: Session, org: OrgId, changes: Sequence[dict[str, Any]]) -> None:
+        """Apply per-fan column changes (each dict has the fan's ``id``), one statement each."""
+        for change in changes:
+            values = {k: v for k, v in change.items() if k != "id"}
+            stmt = in_organization(update(Fan), org, Fan).where(Fan.id == change["id"])
+            session.execute(stmt.values(**values))
+
+
+fans_repo = FanRepository()

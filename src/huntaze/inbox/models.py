@@ -1,0 +1,86 @@
+"""Synced chat messages, statement entries and sync cursors (DESIGN.md §6 "Inbox sync").
+
+Each table is keyed by the platform's own id within the platform account (a unique constraint),
+so syncing the same page twice inserts nothing twice, whatever the timing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from huntaze.core.db import Base, IdMixin, utcnow
+
+
+class ChatMessage(IdMixin, Base):
+    """One message of a chat between a creator's account and a fan, either direction."""
+
+    __tablename__ = "chat_message"
+    __table_args__ = (
+        UniqueConstraint("platform_account_id", "platform_message_id"),
+        Index("ix_chat_message_fan_sent_at", "fan_id", "sent_at"),
+    )
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    platform_account_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_account.id", ondelete="CASCADE")
+    )
+    fan_id: Mapped[str] = mapped_column(ForeignKey("fan.id", ondelete="CASCADE"))
+    platform_message_id: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime] = mapped_column()
+    price_cents: Mapped[int | None] = mapped_column(default=None)
+    purchased: Mapped[bool] = mapped_column(default=False)
+    nonce: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    synced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Earning(IdMixin, Base):
+    """One statement entry of a platform account: what a fan paid, for what, and its status."""
+
+    __tablename__ = "earning"
+    __table_args__ = (
+        UniqueConstraint("platform_account_id", "platform_entry_id"),
+        Index("ix_earning_fan_occurred_at", "fan_id", "occurred_at"),
+        Index("ix_earning_org_occurred_at", "organization_id", "occurred_at"),
+    )
+
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    platform_account_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_account.id", ondelete="CASCADE")
+    )
+    fan_id: Mapped[str | None] = mapped_column(
+        ForeignKey("fan.id", ondelete="SET NULL"), default=None
+    )
+    platform_entry_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_cents: Mapped[int] = mapped_column()
+    net_cents: Mapped[int | None] = mapped_column(default=None)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    renewal: Mapped[bool] = mapped_column(default=False)
+    occurred_at: Mapped[dt.datetime] = mapped_column()
+    platform_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class SyncCursor(Base):
+    """Where the last sync of one stream (fans, messages, earnings) of an account stopped."""
+
+    __tablename__ = "sync_cursor"
+
+    platform_account_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    stream: Mapped[str] = mapped_column(String(16), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    cursor: Mapped[str | None] = mapped_column(String(200), default=None)
+    items_synced: Mapped[int] = mapped_column(default=0)
+    synced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -1,0 +1,163 @@
+"""All SQL of the inbox domain, tenant-scoped (DESIGN.md §8.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from huntaze.core.db import utcnow
+from huntaze.core.repository import TenantRepository
+from huntaze.core.tenancy import OrgId, in_organization
+from huntaze.fans.service import FanSpend
+from huntaze.inbox.models import ChatMessage, Earning, SyncCursor
+
+REVENUE_STATUSES = ("done", "pending")
+
+
+class ChatMessageRepository(TenantRepository[ChatMessage]):
+    """Synced chat messages."""
+
+    model = ChatMessage
+    not_found_message = "There is no such message in this organization."
+
+    def of_fan(
+        self, session: Session, org: OrgId, fan_id: str, *, limit: int, before: str | None
+    ) -> Sequence[ChatMessage]:
+        """The fan's latest messages, newest first (``before``: a message id to page back from)."""
+        stmt = self.scoped(org).where(ChatMessage.fan_id == fan_id)
+        if before:
+            anchor = self.find(session, org, before)
+            if anchor is not None:
+                stmt = stmt.where(ChatMessage.sent_at < anchor.sent_at)
+        order = (ChatMessage.sent_at.desc(), ChatMessage.id.desc())
+        return session.scalars(stmt.order_by(*order).limit(limit)).all()
+
+    def mark_purchased(
+        self, session: Session, org: OrgId, account_id: str, platform_message_ids: Iterable[str]
+    ) -> None:
+        """Record that these PPV messages were bought."""
+        ids = sorted(set(platform_message_ids))
+        if not ids:
+            return
+        stmt = in_organization(update(ChatMessage), org, ChatMessage).where(
+            ChatMessage.platform_account_id == account_id,
+            ChatMessage.platform_message_id.in_(ids),
+            ChatMessage.purchased.is_(False),
+        )
+        session.execute(stmt.values(purchased=True))
+
+
+class EarningRepository(TenantRepository[Earning]):
+    """Synced statement entries."""
+
+    model = Earning
+
+    def statuses(
+        self, session: Session, org: OrgId, account_id: str, entry_ids: Iterable[str]
+    ) -> dict[str, str]:
+        """The stored status of these entries, by platform entry id."""
+        ids = sorted(set(entry_ids))
+        if not ids:
+            return {}
+        stmt = in_organization(
+            select(Earning.platform_entry_id, Earning.status), org, Earning
+        ).where(Earning.platform_account_id == account_id, Earning.platform_entry_id.in_(ids))
+        return {entry: status for entry, status in session.execute(stmt)}
+
+    def set_status(
+        self, session: Session, org: OrgId, account_id: str, entry_id: str, status: str
+    ) -> None:
+        """Change one entry's status (a chargeback, a payment settled)."""
+        stmt = in_organization(update(Earning), org, Earning).where(
+            Earning.platform_account_id == account_id, Earning.platform_entry_id == entry_id
+        )
+        session.execute(stmt.values(status=status))
+
+    def spend_by_fan(
+        self, session: Session, org: OrgId, fan_ids: Iterable[str]
+    ) -> dict[str, FanSpend]:
+        """Per fan: revenue by kind and the last purchase time, chargebacks excluded."""
+        ids = sorted(set(fan_ids))
+        if not ids:
+            return {}
+        stmt = in_organization(
+            select(
+                Earning.fan_id,
+                Earning.kind,
+                func.sum(Earning.amount_cents),
+                func.max(Earning.occurred_at),
+            ),
+            org,
+            Earning,
+        ).where(Earning.fan_id.in_(ids), Earning.status.in_(REVENUE_STATUSES))
+        found = {fan_id: FanSpend() for fan_id in ids}
+        for fan_id, kind, total, last in session.execute(
+            stmt.group_by(Earning.fan_id, Earning.kind)
+        ):
+            if fan_id is None:
+                continue
+            spend = found[fan_id]
+            spend.by_kind[kind] = int(total or 0)
+            if last is not None and (
+                spend.last_purchase_at is None or last > spend.last_purchase_at
+            ):
+                spend.last_purchase_at = last
+        return found
+
+
+class SyncCursorRepository:
+    """Where each stream of each account stopped."""
+
+    def get(self, session: Session, org: OrgId, account_id: str, stream: str) -> SyncCursor | None:
+        """The cursor row of one stream, if the stream was ever synced."""
+        stmt = in_organization(select(SyncCursor), org, SyncCursor).where(
+            SyncCursor.platform_account_id == account_id, SyncCursor.stream == stream
+        )
+        return session.scalars(stmt).one_or_none()
+
+    def of_account(self, session: Session, org: OrgId, account_id: str) -> Sequence[SyncCursor]:
+        """Every stream's cursor of one account."""
+        stmt = in_organization(select(SyncCursor), org, SyncCursor).where(
+            SyncCursor.platform_account_id == account_id
+        )
+        return session.scalars(stmt.order_by(SyncCursor.stream)).all()
+
+    def advance(
+        self,
+        session: Session,
+        org: OrgId,
+        account_id: str,
+        stream: str,
+        *,
+        cursor: str | None,
+        items: int,
+    ) -> None:
+        """Record a synced page: the new cursor (kept when the platform gave none) and count."""
+        row = self.get(session, org, account_id, stream)
+        if row is None:
+            row = SyncCursor(platform_account_id=account_id, stream=stream, organization_id=org)
+            row.items_synced = 0
+            session.add(row)
+        if cursor is not None:
+            row.cursor = cursor
+        row.items_synced = (row.items_synced or 0) + items
+        row.synced_at = utcnow()
+        row.last_error = None
+        session.flush()
+
+    def fail(self, session: Session, org: OrgId, account_id: str, stream: str, error: str) -> None:
+        """Record why a stream's sync stopped (shown on the account)."""
+        row = self.get(session, org, account_id, stream)
+        if row is None:
+            row = SyncCursor(platform_account_id=account_id, stream=stream, organization_id=org)
+            row.items_synced = 0
+            session.add(row)
+        row.last_error = error[:2000]
+        session.flush()
+
+
+chat_messages_repo = ChatMessageRepository()
+earnings_repo = EarningRepository()
+sync_cursors = SyncCursorRepository()
