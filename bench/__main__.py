@@ -12,7 +12,9 @@ def main() -> int:
     """Run each ``bench.<name>`` module's ``main()``."""
     folder = str(Path(__file__).parent)
     names = sorted(
-        m.name for m in pkgutil.iter_modules([folder]) if m.name not in {"report", "__main__"}
+        m.name
+        for m in pkgutil.iter_modules([folder])
+        if m.name not in {"report", "__main__"} and not m.name.startswith("_")  # _x: helpers
     )
     for name in names:
         print(f"== bench.{name}")
