@@ -7,7 +7,7 @@ import datetime as dt
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import api_headers
+from tests.factories import api_headers, log_in
 from tests.outbox.helpers import Agency, make_agency
 
 from huntaze.core.db import utcnow
@@ -114,3 +114,17 @@ def test_the_circuit_and_pacing_show_on_the_account(session: Session, client: Te
     assert sending["circuit"]["reason"] == "The platform had an internal error."
     assert sending["limits"]["message"]["description"] == "30 a minute, bursts of 10"
     assert set(sending["limits"]) == {"message", "ppv", "mass_message", "post"}
+
+
+def test_the_creator_page_shows_the_circuit_and_pacing_of_each_account(
+    session: Session, client: TestClient
+) -> None:
+    agency = make_agency(session)
+    _open(session, agency, utcnow())
+    log_in(client, session, agency.owner)
+    page = client.get(f"/creators/{agency.account.creator_id}")
+    assert page.status_code == 200
+    assert "circuit open" in page.text
+    assert "The platform had an internal error." in page.text
+    assert "message: 30 a minute, bursts of 10" in page.text
+    assert "mass message: 6 an hour, bursts of 2" in page.text

@@ -14,6 +14,7 @@ from huntaze.creators.forms import EMPTY_FORM, creator_from_form, form_from_crea
 from huntaze.creators.models import Creator
 from huntaze.creators.schemas import CreatorUpdate, PlatformAccountCreate
 from huntaze.creators.service import creators
+from huntaze.outbox.health import sending_status
 from huntaze.web.forms import FormFields, FormState, parse_form, render_form
 from huntaze.web.templating import register_nav, render
 
@@ -66,6 +67,7 @@ def _detail(
     account_form: FormState | None = None,
     status: int = 200,
 ) -> Response:
+    accounts = creators.accounts(session, auth.actor, creator.id)
     return render(
         request,
         "creators/detail.html",
@@ -73,7 +75,8 @@ def _detail(
             "creator": creator,
             "form": persona or FormState(values=form_from_creator(creator)),
             "account_form": account_form or FormState(),
-            "accounts": creators.accounts(session, auth.actor, creator.id),
+            "accounts": accounts,
+            "sending": sending_status(session, [(a.id, a.platform) for a in accounts]),
             "saved": request.query_params.get("saved") == "1",
         },
         status=status,
