@@ -53,13 +53,17 @@ def test_typed_amount_above_the_bound_is_refused() -> None:
     assert cents_from_text("99999999", max_cents=10**10) == 9_999_999_900
 
 
+def test_api_cents_take_integral_json_numbers() -> None:
+    assert Shapes.model_validate({"price": 5.0}).price == 5
+
+
 def test_typed_price_field_parses_text() -> None:
     assert Shapes.model_validate({"typed_price": "9.99"}).typed_price == 999
     with pytest.raises(ValidationError):
         Shapes.model_validate({"typed_price": "Infinity"})
 
 
-@pytest.mark.parametrize("value", [True, 5.0, "5", -1, 10**20, float("nan")])
+@pytest.mark.parametrize("value", [True, 5.5, "5", -1, 10**20, 1e20, float("nan"), float("inf")])
 def test_api_cents_take_only_bounded_integers(value: object) -> None:
     with pytest.raises(ValidationError):
         Shapes.model_validate({"price": value})

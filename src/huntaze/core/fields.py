@@ -22,9 +22,20 @@ MAX_PRICE_CENTS = 100_000_00
 MAX_BUDGET_CENTS = 10**10
 """Caps and budgets (an organization's monthly AI cap, say): large, but far from overflow."""
 
-PriceCents = Annotated[int, Field(strict=True, ge=0, le=MAX_PRICE_CENTS)]
-"""A price in integer cents, as the API takes it (``true`` or ``5.0`` are refused)."""
-BudgetCents = Annotated[int, Field(strict=True, ge=0, le=MAX_BUDGET_CENTS)]
+
+def _json_integer(value: Any) -> Any:
+    # JSON Schema counts 5.0 as an integer, so the API takes it; 5.5, NaN, "5" and true are not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = BeforeValidator(_json_integer)
+"""Makes a strict ``int`` take the integral JSON numbers (``5.0``) its document allows."""
+
+PriceCents = Annotated[int, WholeNumber, Field(strict=True, ge=0, le=MAX_PRICE_CENTS)]
+"""A price in integer cents, as the API takes it (``true``, ``"5"`` or ``5.5`` are refused)."""
+BudgetCents = Annotated[int, WholeNumber, Field(strict=True, ge=0, le=MAX_BUDGET_CENTS)]
 """A cap or budget in integer cents, as the API takes it."""
 
 _AMOUNT = re.compile(r"^(?P<units>\d{1,12})(?:[.,](?P<fraction>\d{1,2}))?$")

@@ -11,10 +11,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from huntaze.core.fields import PriceCents
 from huntaze.outbox.schemas import SendingOut
 
 Platform = Literal["simulator", "onlyfans"]
@@ -23,7 +25,6 @@ LinkState = Literal["unlinked", "linked", "needs_attention", "error"]
 Skin = Literal["classic", "api2"]
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
-Cents = Annotated[int, Field(ge=0, le=100_000_00)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Handle = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.-]{1,80}$")]
 
@@ -34,14 +35,24 @@ class StrictInput(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+TIMEZONES = sorted(zoneinfo.available_timezones())
+
+
 def _check_timezone(value: str | None) -> str | None:
     if value is None:
         return None
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError("unknown time zone; use an IANA name such as Europe/Paris") from None
+    if value not in TIMEZONES:
+        raise ValueError("unknown time zone; use an IANA name such as Europe/Paris")
     return value
+
+
+# The document lists the names the server takes, so a client can offer them and nothing valid
+# by the document is refused.
+Timezone = Annotated[
+    str,
+    StringConstraints(max_length=64),
+    WithJsonSchema({"type": "string", "enum": TIMEZONES, "examples": ["Europe/Paris"]}),
+]
 
 
 class PersonaFields(StrictInput):
@@ -52,8 +63,8 @@ class PersonaFields(StrictInput):
     boundaries: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
     emoji_use: EmojiUse = "light"
     languages: Annotated[list[Language], Field(max_length=10)] = ["en"]
-    price_min_cents: Cents = 500
-    price_max_cents: Cents = 5000
+    price_min_cents: PriceCents = 500
+    price_max_cents: PriceCents = 5000
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
 
     @model_validator(mode="after")
@@ -65,7 +76,7 @@ class PersonaFields(StrictInput):
 
 class CreatorCreate(PersonaFields):
     display_name: DisplayName
-    timezone: Annotated[str, StringConstraints(max_length=64)] = "UTC"
+    timezone: Timezone = "UTC"
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -74,7 +85,7 @@ class CreatorUpdate(StrictInput):
     """A partial update: only the fields sent change."""
 
     display_name: DisplayName | None = None
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    timezone: Timezone | None = None
     tone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     topics: Annotated[list[Topic], Field(max_length=20)] | None = None
     boundaries: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = (
@@ -82,8 +93,8 @@ class CreatorUpdate(StrictInput):
     )
     emoji_use: EmojiUse | None = None
     languages: Annotated[list[Language], Field(max_length=10)] | None = None
-    price_min_cents: Cents | None = None
-    price_max_cents: Cents | None = None
+    price_min_cents: PriceCents | None = None
+    price_max_cents: PriceCents | None = None
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 
     _tz = field_validator("timezone")(_check_timezone)
