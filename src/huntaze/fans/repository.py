@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Session
 from huntaze.core.repository import TenantRepository
 from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.fans.models import Fan
+
+# A fan who has paid at least this much is a "big spender" in the inbox's view of that name.
+BIG_SPENDER_CENTS = 10_000
 
 
 class FanRepository(TenantRepository[Fan]):
@@ -58,6 +62,32 @@ class FanRepository(TenantRepository[Fan]):
             )
         order = (Fan.last_message_at.is_(None), Fan.last_message_at.desc(), Fan.id)
         return session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
+
+    def conversations(
+        self, session: Session, org: OrgId, *, view: str, since: dt.datetime, limit: int
+    ) -> Sequence[Fan]:
+        """Fans with a chat, for one inbox view: ``unread`` (waiting longest first), ``big``
+        (spent the most), ``new`` (subscribed since ``since``), ``expired``, or ``all``."""
+        stmt = self.scoped(org).where(Fan.last_message_at.is_not(None))
+        spent = (
+            Fan.spent_subscription_cents
+            + Fan.spent_tip_cents
+            + Fan.spent_ppv_cents
+            + Fan.spent_message_cents
+            + Fan.spent_other_cents
+        )
+        order: tuple[Any, ...] = (Fan.last_message_at.desc(), Fan.id)
+        if view == "unread":
+            stmt = stmt.where(Fan.unread_count > 0)
+            order = (Fan.last_inbound_at.asc(), Fan.id)
+        elif view == "big":
+            stmt = stmt.where(spent >= BIG_SPENDER_CENTS)
+            order = (spent.desc(), Fan.id)
+        elif view == "new":
+            stmt = stmt.where(Fan.subscribed_at >= since)
+        elif view == "expired":
+            stmt = stmt.where(Fan.status == "expired")
+        return session.scalars(stmt.order_by(*order).limit(limit)).all()
 
     def update_many(self, session: Session, org: OrgId, changes: Sequence[dict[str, Any]]) -> None:
         """Apply per-fan column changes (each dict has the fan's ``id``), one statement each."""

@@ -32,6 +32,8 @@ SPEND_COLUMNS = {
     "ppv": "spent_ppv_cents",
     "message": "spent_message_cents",
 }
+# Fans who subscribed this many days ago or less are "new" in the inbox.
+NEW_FAN_DAYS = 7
 _SYNCED_COLUMNS = (
     "username",
     "display_name",
@@ -76,6 +78,19 @@ class FanService:
             limit=filters.limit,
             offset=filters.offset,
         )
+
+    def conversations(
+        self, session: Session, actor: Actor, *, view: str, limit: int = 100
+    ) -> Sequence[Fan]:
+        """Fans with a chat for one inbox view (see ``FanRepository.conversations``)."""
+        actor.require(Permission.FANS_READ)
+        since = utcnow() - dt.timedelta(days=NEW_FAN_DAYS)
+        return fans_repo.conversations(session, actor.org, view=view, since=since, limit=limit)
+
+    def mark_read(self, session: Session, actor: Actor, fan: Fan) -> None:
+        """Clear the fan's unread count (a person has read the chat in Huntaze)."""
+        actor.require(Permission.OUTBOX_WRITE)
+        fans_repo.update_many(session, actor.org, [{"id": fan.id, "unread_count": 0}])
 
     def get(self, session: Session, actor: Actor, fan_id: str) -> Fan:
         """One fan; 404 if not the organization's."""

@@ -124,6 +124,13 @@ class SyncCursorRepository:
         )
         return session.scalars(stmt.order_by(SyncCursor.stream)).all()
 
+    def of_organization(self, session: Session, org: OrgId) -> Sequence[SyncCursor]:
+        """Every stream's cursor of every account of the organization."""
+        stmt = in_organization(select(SyncCursor), org, SyncCursor)
+        return session.scalars(
+            stmt.order_by(SyncCursor.platform_account_id, SyncCursor.stream)
+        ).all()
+
     def advance(
         self,
         session: Session,

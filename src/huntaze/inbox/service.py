@@ -32,6 +32,14 @@ class InboxService:
         actor.require(Permission.FANS_READ)
         return chat_messages_repo.of_fan(session, actor.org, fan.id, limit=limit, before=before)
 
+    def sync_status(self, session: Session, actor: Actor) -> dict[str, list[SyncCursor]]:
+        """Where each account's streams stand, by account id."""
+        actor.require(Permission.FANS_READ)
+        grouped: dict[str, list[SyncCursor]] = {}
+        for cursor in sync_cursors.of_organization(session, actor.org):
+            grouped.setdefault(cursor.platform_account_id, []).append(cursor)
+        return grouped
+
     def request_sync(
         self, session: Session, actor: Actor, account: PlatformAccount
     ) -> Sequence[SyncCursor]:
