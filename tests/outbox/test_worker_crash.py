@@ -1,34 +1,35 @@
-"""A worker process killed with SIGKILL mid-send: after recovery the fan has the message once."""
+"""A worker killed with SIGKILL mid-send (DESIGN.md §6 "Send"): the message the platform already
+stored ends with exactly one delivery, and the account it held is free again within seconds.
+
+Two worker processes run, as in a fleet. One claims a message and holds the account's lock while
+the platform is slow; it is killed after the request reached the platform, and the platform then
+stores the message (the first copy lands). The other worker must (1) send the
+account's next message within 15 s of the kill (the lock and the claim are leases that lapsed,
+not fixed expiries of minutes), and (2) recover the killed worker's row once its lease lapsed,
+find the copy on the platform, and record it without sending again.
+"""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from tests.outbox.helpers import make_agency, make_message
+from tests.outbox.fleet import (
+    FLEET_BACKENDS,
+    agency_with_accounts,
+    busy_sending,
+    fleet_for,
+    queue_messages,
+    wait_for,
+    warm_up,
+)
 from tests.platforms.live_simulator import LiveSimulator, live_simulator
 
-from huntaze.config import Settings
-from huntaze.core import db as core_db
-from huntaze.core import migrations
-from huntaze.core.tasks import build_huey, reset_queues, use_huey
-from huntaze.outbox import tasks as outbox_tasks
-from huntaze.outbox.models import OutboundMessage
 from huntaze.outbox.states import State
 
-
-def wait_for(check: Callable[[], bool], what: str, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
+NEXT_SEND_WITHIN_S = 15
 
 
 @pytest.fixture
@@ -37,72 +38,46 @@ def sim(tmp_path: Path) -> Iterator[LiveSimulator]:
         yield running
 
 
+def _requests_delayed(sim: LiveSimulator) -> int:
+    return sum(f["fired"] for f in sim.admin("GET", "/accounts/creator1/faults")["items"])
+
+
 @pytest.mark.slow
-def test_worker_killed_mid_send_delivers_exactly_once(tmp_path: Path, sim: LiveSimulator) -> None:
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    database = core_db.Database(f"sqlite:///{data_dir / 'huntaze.sqlite3'}")
-    migrations.upgrade(database.engine)
-    use_huey(build_huey(Settings(data_dir=data_dir, queue_immediate=False)))
-    try:
-        with database.session_scope() as session:
-            agency = make_agency(session, base_url=sim.url, secret=sim.secret_json())
-            message = make_message(
-                session, agency, fan_id=sim.active_fan_id(), approve=True, queue=True
-            )
-            message_id, nonce = message.id, message.nonce
-    finally:
-        reset_queues()
-    sim.fault("latency", params={"ms": 2500})
-
-    env = os.environ | {
-        "HUNTAZE_DATA_DIR": str(data_dir),
-        "HUNTAZE_DATABASE_URL": "",
-        "HUNTAZE_QUEUE_IMMEDIATE": "false",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "huntaze", "worker", "--threads", "1", "--no-periodic"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-
-        def state() -> str:
-            with database.session_scope() as session:
-                return str(
-                    session.scalar(
-                        select(OutboundMessage.state).where(OutboundMessage.id == message_id)
-                    )
-                )
-
-        wait_for(lambda: state() == State.SENDING, "the worker to claim the message")
-        wait_for(
-            lambda: any(f["fired"] for f in sim.admin("GET", "/accounts/creator1/faults")["items"]),
-            "the send request to reach the platform",
+@pytest.mark.parametrize("backend", FLEET_BACKENDS)
+def test_killed_lock_holder_frees_the_account_and_its_stored_send_lands_once(
+    backend: str, tmp_path: Path, sim: LiveSimulator
+) -> None:
+    with fleet_for(backend, tmp_path) as fleet:
+        [agency] = agency_with_accounts(fleet, sim, ["creator1"])
+        workers = [fleet.start_worker(threads=2), fleet.start_worker(threads=2, periodic=True)]
+        for worker in workers:
+            fleet.wait_ready(worker)
+        warm_up(fleet, agency, sim, workers)
+        sim.fault("latency", params={"ms": 3000})  # the platform is slow: the send is in flight
+        [(first_id, first_nonce)] = queue_messages(
+            fleet, agency, [sim.active_fan_id(index=0)], 1, label="first"
         )
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-    sim.clear_faults()
-    # Give the platform the time to finish (or drop) the request the dead worker started: the
-    # row is stuck in sending either way, and the platform may or may not have the message.
-    time.sleep(3.5)
-    assert state() == State.SENDING
-    assert sim.deliveries(nonce=nonce) in (0, 1)
+        wait_for(lambda: fleet.states([first_id])[first_id] == State.SENDING, "the claim")
+        # The workers are logged in since the warm-up: the one request is the message itself.
+        wait_for(lambda: _requests_delayed(sim) >= 1, "the send request to reach the platform")
+        holder = next(w for w in workers if busy_sending(fleet.log_of(w)))
+        fleet.kill(holder)  # it holds the account's lock and the row's claim
+        killed_at = time.monotonic()
+        sim.clear_faults()
+        wait_for(lambda: sim.deliveries(nonce=first_nonce) == 1, "the first copy to land")
 
-    core_db.set_database(database)
-    try:
-        assert outbox_tasks.recover_stuck(older_than_s=0) == 1  # wakes the send (run inline)
-    finally:
-        core_db.set_database(None)
-    with database.session_scope() as session:
-        row = session.get(OutboundMessage, message_id)
-        assert row is not None
-        assert row.state == State.SENT, row.last_error
-        delivered = sim.admin("GET", "/accounts/creator1/deliveries", params={"nonce": nonce})
-        assert row.platform_message_id == str(delivered["messages"][0]["id"])
-    assert sim.deliveries(nonce=nonce) == 1
-    database.dispose()
+        [(next_id, next_nonce)] = queue_messages(
+            fleet, agency, [sim.active_fan_id(index=1)], 1, label="next"
+        )
+        wait_for(
+            lambda: sim.deliveries(nonce=next_nonce) == 1,
+            f"the account's next send within {NEXT_SEND_WITHIN_S} s of the kill",
+            timeout_s=NEXT_SEND_WITHIN_S - (time.monotonic() - killed_at),
+        )
+        wait_for(lambda: fleet.states([first_id])[first_id] == State.SENT, "the recovery")
+        first = fleet.rows([first_id])[first_id]
+        delivered = sim.admin("GET", "/accounts/creator1/deliveries", params={"nonce": first_nonce})
+        assert first.attempts == 2  # the killed worker's claim, then the recovery's
+        assert sim.deliveries(nonce=first_nonce) == 1  # exactly once: not sent again
+        assert first.platform_message_id == str(delivered["messages"][0]["id"])
+        assert fleet.states([next_id])[next_id] == State.SENT
