@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -143,3 +144,29 @@ def test_every_domain_is_in_the_one_list() -> None:
         if "@task(" in path.read_text() and PLUMBING not in path.parents
     }
     assert queue_task_modules <= {f"{d.package}.{d.tasks}" for d in DOMAINS if d.tasks}
+
+
+TEMPLATES = SRC / "web" / "templates"
+HAND_WRITTEN = {
+    "a CSRF input (use ui.csrf() or ui.post_button())": (
+        r'name="csrf_token" value="\{\{ csrf_token \}\}"'
+    ),
+    "a permission string (use can.<permission>)": r"actor\.can\(",
+    # Messages, accounts and invitations: what their state allows is computed by the page.
+    "a state rule (pass what the state allows from the page)": (
+        r"\b(m|message|a|account|i|invitation)\.(link_)?state\s*(==|!=)"
+    ),
+}
+
+
+@pytest.mark.parametrize("what", sorted(HAND_WRITTEN))
+def test_templates_use_the_shared_pieces(what: str) -> None:
+    pattern = re.compile(HAND_WRITTEN[what])
+    offences = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if path.name != "_macros.html"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offences == [], f"templates hold {what}"

@@ -46,12 +46,14 @@ def _team_page(
     form: FormState | None = None,
     status: int = 200,
 ) -> Response:
+    invitations = accounts.invitations(session, auth.actor)
     return render(
         request,
         "accounts/team.html",
         {
             "members": accounts.members(session, auth.actor),
-            "invitations": accounts.invitations(session, auth.actor),
+            "invitations": invitations,
+            "revocable": {i.id for i in invitations if i.state == "pending"},
             "roles": _grantable_roles(auth),
             "new_link": new_link,
             "form": form or FormState(),

@@ -77,6 +77,8 @@ def _detail(
             "account_form": account_form or FormState(),
             "accounts": accounts,
             "sending": sending_status(session, [(a.id, a.platform) for a in accounts]),
+            # Waiting messages can be retried by hand on an account that is not linked.
+            "retryable": {a.id for a in accounts if a.link_state != "linked"},
             "saved": request.query_params.get("saved") == "1",
         },
         status=status,
