@@ -8,6 +8,9 @@ still this holder's, and a lost lease is remembered (``lost``) and no longer ren
 
     with Heartbeat(renew, interval_s=ttl_s / 3):
         ...  # the work the lease protects
+
+``renew`` must renew only a lease that is still this holder's (compare the holder's token), so
+that a renewal that runs late, after the block ended, changes nothing.
 """
 
 from __future__ import annotations
@@ -58,6 +61,6 @@ class Heartbeat:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # No join: a renewal still in flight (waiting on a busy database, say) must not delay
+        # the holder. A late renewal is harmless: it only extends a lease that is still ours.
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
