@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from typing import Any, NamedTuple, TypeVar, Unpack
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from huntaze.core.repository import TenantRepository
 from huntaze.core.tenancy import OrgId, in_organization
 
 CHUNK = 500
-SelectT = TypeVar("SelectT", bound=Select[Unpack[tuple[Any, ...]]])
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 Fingerprint = tuple[int, dt.datetime | None]
 
 
