@@ -7,6 +7,8 @@ tests completing at all is the proof (no timing is asserted).
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
 from huntaze.compliance.checker import rule_checker
@@ -58,6 +60,12 @@ def test_customer_keywords_run_on_re2_with_the_same_word_boundaries() -> None:
     assert spans("s.n.a.p me, my 0nly f4ns and fans") == ["s.n.a.p", "0nly f4ns", "fans"]
 
 
+def test_a_copy_of_the_bundled_rules_is_accepted_as_customer_rules() -> None:
+    bundled = resources.files("huntaze.compliance").joinpath("rules/default.yaml").read_text()
+    copied = load_rule_set(bundled.replace("- id: ", "- id: acme."))
+    assert copied.rules and not any(rule.trusted for rule in copied.rules)
+
+
 def test_bundled_rules_stay_on_python_re() -> None:
     compiled = rule_checker.compiled("outbound")
     assert compiled.matchers and not any(is_linear(m.regex) for m in compiled.matchers)
@@ -73,7 +81,7 @@ def test_bundled_rules_stay_on_python_re() -> None:
         (r"(a)\1", "no backreferences"),
         ("[z-a]", "invalid pattern"),
         ("x" * 1_001, "the limit is 1000"),
-        (r"\pL{1,30}\pL{1,30}", "instructions; the limit is"),
+        (r"\pL{1,100}\pL{1,100}\pL{1,30}", "instructions; the limit is"),
         (r"(?:\pL{1,30}){1,30}", "pattern too large"),
     ],
 )

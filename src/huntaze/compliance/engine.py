@@ -70,10 +70,15 @@ def _linear_prefilters(patterns: Sequence[str]) -> tuple[Regex, ...]:
     if not patterns:
         return ()
     try:
-        return (compile_linear("|".join(f"(?:{p})" for p in patterns)),)
+        return (compile_linear("|".join(f"(?:{p})" for p in patterns), written=False),)
     except PatternError:
         # Each was accepted on save; only their union is too large: keep them apart.
-        return tuple(compile_linear(p) for p in patterns)
+        return tuple(compile_linear(p, written=False) for p in patterns)
+
+
+def _compile_accepted(pattern: str) -> Regex:
+    """A customer pattern or keyword regex that was accepted on save."""
+    return compile_linear(pattern, written=False)
 
 
 def _keyword_pattern(rule: Rule) -> str:
@@ -84,7 +89,7 @@ def _keyword_pattern(rule: Rule) -> str:
 
 
 def _matchers(rule: Rule) -> list[_Matcher]:
-    compile_: Callable[[str], Regex] = re.compile if rule.trusted else compile_linear
+    compile_: Callable[[str], Regex] = re.compile if rule.trusted else _compile_accepted
     matchers = []
     if rule.keywords:
         matchers.append(_Matcher(rule, Form.WORDS, compile_(_keyword_pattern(rule)), skip=1))

@@ -23,9 +23,10 @@ import re2  # type: ignore[import-untyped]
 
 MAX_PATTERN_CHARS = 1_000
 MAX_REPEAT_COUNT = 1_000
-# RE2's own unit: instructions of the compiled program. The bundled keyword lists, compiled the
-# same way, stay under a few thousand; ten times that is generous for one rule.
-MAX_PROGRAM_SIZE = 50_000
+# RE2's own unit: instructions of the compiled program. The largest bundled keyword list,
+# compiled the same way, takes about 200,000 (optional words multiply the spellings); a customer
+# rule may be as large as that, not much more (it compiles in under half a second, once).
+MAX_PROGRAM_SIZE = 250_000
 _MAX_MEMORY_BYTES = 8 << 20
 _REPEAT_COUNT = re.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
 
@@ -68,9 +69,12 @@ def _refuse_large_counts(pattern: str) -> None:
             )
 
 
-def compile_linear(pattern: str) -> Regex:
-    """``pattern`` compiled by RE2 (linear time); :class:`PatternError` if it cannot be."""
-    if len(pattern) > MAX_PATTERN_CHARS:
+def compile_linear(pattern: str, *, written: bool = True) -> Regex:
+    """``pattern`` compiled by RE2 (linear time); :class:`PatternError` if it cannot be.
+
+    A ``written`` pattern (typed by a person) is also held to :data:`MAX_PATTERN_CHARS`; one
+    generated from keywords is held to the program size alone."""
+    if written and len(pattern) > MAX_PATTERN_CHARS:
         raise PatternError(
             f"it is {len(pattern)} characters long; the limit is {MAX_PATTERN_CHARS}"
         )

@@ -196,7 +196,7 @@ def _check_keywords(rule_id: str, keywords: tuple[str, ...], *, trusted: bool) -
         raise RuleValidationError(rule_id, str(exc)) from exc
     if not trusted:
         try:
-            compile_linear(" " + regex)
+            compile_linear(" " + regex, written=False)
         except PatternError as exc:
             raise RuleValidationError(rule_id, f"keywords: {exc}") from None
 
