@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from huntaze.platforms.base import OutcomeUnknownError, RejectedError, TransientError
-from huntaze.platforms.onlyfans.traffic import _body, _matches
+from huntaze.platforms.onlyfans.pages import LOGIN
+from huntaze.platforms.onlyfans.traffic import Tap, _body, _matches
 
 
 @dataclass
@@ -79,3 +80,37 @@ def test_a_json_refusal_carries_the_platform_message() -> None:
     response: Any = SeenResponse(400, body, {})
     with pytest.raises(RejectedError, match="Wrong price"):
         asyncio.run(_body(response, write=True))
+
+
+@dataclass(eq=False)
+class AskedRequest:
+    """A request as the tap's request listener sees it."""
+
+    method: str
+    url: str
+    navigation: bool = False
+    frame: str = "main"
+
+    def is_navigation_request(self) -> bool:
+        return self.navigation
+
+
+@dataclass
+class OnePage:
+    """A page with one frame."""
+
+    main_frame: str = "main"
+
+
+def test_only_the_current_document_s_answers_count() -> None:
+    page: Any = OnePage()
+    tap = Tap(page, LOGIN, timeout_s=1)
+    old: Any = AskedRequest("GET", "https://example.test/api2/v2/messages/queue/stats")
+    tap.asked(old)
+    navigation: Any = AskedRequest("GET", "https://example.test/my/chats/send", navigation=True)
+    tap.asked(navigation)
+    new: Any = AskedRequest("GET", "https://example.test/api2/v2/messages/queue/stats")
+    tap.asked(new)
+    assert not tap.current(old) and tap.current(new)
+    never_asked: Any = AskedRequest("GET", "https://example.test/api2/v2/users/me")
+    assert not tap.current(never_asked)

@@ -35,7 +35,12 @@ POLL_S = 0.05
 
 
 class Tap:
-    """Responses (and failed requests) seen on a page since the tap started."""
+    """Responses (and failed requests) seen on a page since the tap started.
+
+    Only answers to requests the *current* document made count: a fetch the previous page
+    started may still answer after the connector navigated away (its body is gone by then), and
+    must not stand in for the new page's own.
+    """
 
     def __init__(self, page: BrowserPage, login: LoginSelectors, timeout_s: float) -> None:
         self.page = page
@@ -43,6 +48,23 @@ class Tap:
         self.timeout_s = timeout_s
         self.responses: list[Response] = []
         self.failed: list[Request] = []
+        self.document = 0
+        self._asked: dict[Request, int] = {}
+
+    def asked(self, request: Request) -> None:
+        """Note which document made a request; a main-frame navigation starts a new one."""
+        try:
+            navigation = request.is_navigation_request() and request.frame == self.page.main_frame
+        except PlaywrightError:  # a service worker's request has no frame
+            navigation = False
+        if navigation:
+            self.document += 1
+        else:
+            self._asked[request] = self.document
+
+    def current(self, request: Request) -> bool:
+        """Whether the page's current document made the request."""
+        return self._asked.get(request, -1) == self.document
 
     def seen(self, response: Response) -> None:
         """Keep a response the page received."""
@@ -69,11 +91,14 @@ class Tap:
         wanted = dict(query or {})
         deadline = time.monotonic() + self.timeout_s
         while time.monotonic() < deadline:
-            for response in self.responses:
-                if _matches(response.request, path, method, wanted):
+            for response in list(self.responses):
+                if not self.current(response.request):
+                    self.responses.remove(response)
+                elif _matches(response.request, path, method, wanted):
                     self.responses.remove(response)
                     return await _body(response, write=write)
-            if write and any(_matches(r, path, method, wanted) for r in self.failed):
+            failed = (r for r in self.failed if self.current(r))
+            if write and any(_matches(r, path, method, wanted) for r in failed):
                 raise OutcomeUnknownError("the platform's answer to the write was lost")
             if on_login_page(self.page, self.login):
                 raise SessionExpiredError("the platform session has expired")
@@ -128,10 +153,12 @@ async def _body(response: Response, *, write: bool) -> Any:
 async def tap(page: BrowserPage, login: LoginSelectors, timeout_s: float) -> AsyncIterator[Tap]:
     """Listen to ``page``'s traffic for the block."""
     listener = Tap(page, login, timeout_s)
+    page.on("request", listener.asked)
     page.on("response", listener.seen)
     page.on("requestfailed", listener.lost)
     try:
         yield listener
     finally:
+        page.remove_listener("request", listener.asked)
         page.remove_listener("response", listener.seen)
         page.remove_listener("requestfailed", listener.lost)
