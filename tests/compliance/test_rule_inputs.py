@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import api_headers, log_in, make_creator, make_member, make_org
 
 from huntaze.accounts.permissions import Role
+from huntaze.compliance.rulebook import EXAMPLE_RULES
 from huntaze.compliance.rules import RuleValidationError, load_rule_set
 
 NESTED = "rules: " + "[" * 2_000 + "]" * 2_000 + "\n"
@@ -125,3 +126,9 @@ def test_valid_limits_are_stored_and_applied(
     )
     rule = load_rule_set(GOOD).rules[0]
     assert rule.params is not None and rule.params.model_dump() == {"max_per_day": 3}
+
+
+def test_the_example_shown_on_the_page_is_valid_once_uncommented() -> None:
+    lines = [line[2:] for line in EXAMPLE_RULES.splitlines() if line.startswith("#   ")]
+    example = load_rule_set("rules:\n" + "\n".join(lines))
+    assert [rule.id for rule in example.rules] == ["acme.no_discounts", "acme.daily_cap"]

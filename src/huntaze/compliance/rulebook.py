@@ -35,6 +35,15 @@ EXAMPLE_RULES = """\
 #     direction: outbound
 #     reason: Discounts above 50% need a manager.
 #     keywords: ["70% off", "80% off", "free forever"]
+#   - id: acme.daily_cap
+#     category: sending_limits
+#     severity: block
+#     direction: outbound
+#     reason: At most three messages a day to one fan.
+#     detector: daily_cap            # also quiet_hours, ppv_gap, opted_out
+#     params: {max_per_day: 3}       # quiet_hours: {start: "22:00", end: "08:00", timezone: UTC}
+#                                    # ppv_gap: {min_minutes: 240}
+# Patterns use RE2 syntax (no lookarounds, no backreferences).
 rules: []
 """
 
