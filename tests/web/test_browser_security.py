@@ -9,6 +9,7 @@ being listed here; a path parameter this file cannot fill fails the test until i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -21,6 +22,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tests.conftest import ARTIFACTS
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
 
@@ -44,8 +47,8 @@ RULE_ID = "custom.payload"
 # What asks before acting: the data-confirm of static/app.js, and inline handlers (which must
 # not exist, but if one came back, clicking it is what would run a payload).
 ASKS_FIRST = "[data-confirm], [onclick], form[onsubmit] button, form[data-confirm] button"
-# GET routes that answer JSON or plain text, not a page.
-NOT_PAGES = {"/healthz", "/readyz", "/metrics"}
+# GET routes that answer JSON, plain text or an image, not a page.
+NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/favicon.ico"}
 
 
 @dataclass
@@ -54,6 +57,7 @@ class World:
 
     url: str
     app: FastAPI
+    fan_id: str = ""
     creator_id: str = ""
     account_id: str = ""
     invitation_token: str = ""
@@ -68,6 +72,7 @@ class Watch:
     violations: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     confirms: list[str] = field(default_factory=list)
+    decline_confirms: bool = False
 
     def clear(self) -> None:
         self.console_errors.clear()
@@ -76,7 +81,7 @@ class Watch:
 
 
 @contextmanager
-def _serve_demo_app(data_dir: Path) -> Iterator[tuple[str, FastAPI]]:
+def _serve_demo_app(data_dir: Path) -> Iterator[tuple[str, FastAPI, str]]:
     from limits.storage import MemoryStorage
 
     from huntaze.config import get_settings
@@ -93,14 +98,41 @@ def _serve_demo_app(data_dir: Path) -> Iterator[tuple[str, FastAPI]]:
         load_demo(session)
         simulator_accounts = ensure_demo_accounts(data_dir / "sim.sqlite3", fans_per_creator=10)
         link_simulator_accounts(session, simulator_accounts, base_url="http://127.0.0.1:9")
+        fan_id = _fan_from_the_platform(session)
     set_database(database)
     app = create_app(get_settings(), database=database, rate_limiter=RateLimiter(MemoryStorage()))
     try:
         with serve(app) as url:
-            yield url, app
+            yield url, app, fan_id
     finally:
         set_database(None)
         database.dispose()
+
+
+def _fan_from_the_platform(session: Session) -> str:
+    """A fan whose name and message carry the payload, stored as a sync stores what it reads:
+    fans choose their own names and write what they like."""
+    from huntaze.creators.models import PlatformAccount
+    from huntaze.fans.service import AccountRef, fans
+    from huntaze.inbox.ingest import ingest_messages
+    from huntaze.platforms.base import PlatformFan, PlatformMessage
+
+    account = session.scalars(select(PlatformAccount).order_by(PlatformAccount.handle)).first()
+    assert account is not None
+    ref = AccountRef(
+        org=account.organization_id, account_id=account.id, creator_id=account.creator_id
+    )
+    fan = PlatformFan(platform_fan_id="9001", username=PAYLOAD, display_name=PAYLOAD)
+    fans.upsert_from_platform(session, ref, [fan])
+    message = PlatformMessage(
+        platform_message_id="payload-1",
+        platform_fan_id="9001",
+        direction="inbound",
+        text=PAYLOAD,
+        sent_at=dt.datetime.now(dt.UTC),
+    )
+    ingest_messages(session, ref, [message])
+    return fans.ensure(session, ref, ["9001"])["9001"].id
 
 
 def _watch(context: Any) -> Watch:
@@ -118,16 +150,24 @@ def _watch(context: Any) -> Watch:
     )
 
     def on_page(page: Any) -> None:
-        page.on(
-            "console",
-            lambda m: watch.console_errors.append(m.text) if m.type == "error" else None,
-        )
+        def on_console(message: Any) -> None:
+            if message.type != "error":
+                return
+            # A 4xx page reports its own status: expected where the page itself is the 404.
+            own_status = re.search(r"status of 4\d\d", message.text)
+            if not (own_status and message.location.get("url") == page.url):
+                watch.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+        page.on("console", on_console)
         page.on("pageerror", lambda e: watch.console_errors.append(f"page error: {e}"))
 
         def on_dialog(dialog: Any) -> None:
             if dialog.type == "confirm":
                 watch.confirms.append(dialog.message)
-                dialog.accept()
+                if watch.decline_confirms:
+                    dialog.dismiss()
+                else:
+                    dialog.accept()
             else:
                 watch.alerts.append(f"{dialog.type}: {dialog.message}")
                 dialog.dismiss()
@@ -251,6 +291,7 @@ def _path_values(world: World) -> dict[str, str]:
         "creator_id": world.creator_id,
         "account_id": world.account_id,
         "token": world.invitation_token,
+        "fan_id": world.fan_id,
     }
 
 
@@ -305,11 +346,9 @@ def _check_page(page: Any, watch: Watch, url: str, *, shot: str | None = None) -
     is_html = response.headers.get("content-type", "").startswith("text/html")
     if is_html:
         problems += [f"axe: {v}" for v in _axe_violations(page)]
-    if shot:
+    if shot and is_html:
         page.screenshot(path=str(SHOTS / f"security-{shot}.png"), full_page=True)
-    # 4xx pages report their own status on the console; anything else is an error.
-    errors = [e for e in watch.console_errors if not re.search(r"status of 4\d\d", e)]
-    problems += [f"console: {e}" for e in errors]
+    problems += [f"console: {e}" for e in watch.console_errors]
     problems += [f"CSP violation: {v}" for v in watch.violations]
     problems += [f"dialog: {a}" for a in watch.alerts]
     return [f"{url}: {p}" for p in problems]
@@ -327,7 +366,7 @@ def _check_form_error_page(page: Any, watch: Watch, world: World) -> list[str]:
     assert page.locator("#f-display_name").input_value() == PAYLOAD[:80]
     page.screenshot(path=str(SHOTS / "security-form-error.png"), full_page=True)
     problems = [f"axe: {v}" for v in _axe_violations(page)]
-    problems += [f"console: {e}" for e in watch.console_errors if "status of 422" not in e]
+    problems += [f"console: {e}" for e in watch.console_errors]
     problems += [f"CSP violation: {v}" for v in watch.violations]
     problems += [f"dialog: {a}" for a in watch.alerts]
     return [f"creator form with errors: {p}" for p in problems]
@@ -337,8 +376,8 @@ def _check_form_error_page(page: Any, watch: Watch, world: World) -> list[str]:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from playwright.sync_api import sync_playwright
 
-    with _serve_demo_app(tmp_path_factory.mktemp("security")) as (url, app):
-        world = World(url=url, app=app)
+    with _serve_demo_app(tmp_path_factory.mktemp("security")) as (url, app, fan_id):
+        world = World(url=url, app=app, fan_id=fan_id)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -433,3 +472,23 @@ def test_clicking_every_confirmation_never_runs_the_payload(world: World, browse
     assert with_payload, watch.confirms
     for message in with_payload:
         assert PAYLOAD in message or EMAIL_PAYLOAD in message, message
+
+
+def test_declining_a_confirmation_sends_nothing(world: World, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watch = _watch(context)
+    page = context.new_page()
+    _log_in(page, world.url)
+    page.goto(f"{world.url}/creators")
+    page.get_by_role("link", name="Mia Steel").click()
+    page.wait_for_url(re.compile(r".*/creators/\w+$"))
+    detail = page.url
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    watch.decline_confirms = True
+    page.get_by_role("button", name="Delete creator").click()
+    assert watch.confirms == ["Delete Mia Steel and their accounts?"]
+    assert page.url == detail and posts == []
+    page.reload()
+    assert page.get_by_test_id("creator-name").inner_text() == "Mia Steel"
+    assert watch.console_errors == [] and watch.violations == []

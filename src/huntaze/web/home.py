@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from huntaze.accounts.auth import PageUser, optional_page_auth
 from huntaze.accounts.service import accounts
@@ -20,6 +21,7 @@ from huntaze.creators.service import creators
 from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 LOGIN_CSRF_COOKIE = "huntaze_login_csrf"
 register_nav("Dashboard", "/", order=10)
 
@@ -53,6 +55,12 @@ def _login_page(
         max_age=3600,
     )
     return response
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask for on pages that name none (the API docs)."""
+    return FileResponse(FAVICON, media_type="image/svg+xml")
 
 
 @router.get("/login")
