@@ -48,3 +48,14 @@ def test_rolling_back_the_whole_transaction_still_drops_them(
     session.rollback()
     session.commit()
     assert calls == []
+
+
+def test_a_released_savepoint_enqueues_nothing_before_the_commit(
+    session: Session, immediate_queue: None
+) -> None:
+    tasks.enqueue_after_commit(session, remember_in_savepoint_test, "before the savepoint")
+    with session.begin_nested():  # released here: SQLAlchemy calls after_commit for it too
+        tasks.enqueue_after_commit(session, remember_in_savepoint_test, "inside the savepoint")
+    assert calls == []  # a worker must never wake up for rows that are not committed yet
+    session.commit()
+    assert calls == ["before the savepoint", "inside the savepoint"]

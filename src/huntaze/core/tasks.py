@@ -157,6 +157,10 @@ def enqueue_after_commit(
 
 @event.listens_for(Session, "after_commit")
 def _flush_pending(session: Session) -> None:
+    # SQLAlchemy also calls this when a savepoint is released: only the outermost commit may
+    # enqueue, or a worker wakes up for a row that is not committed yet.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING_KEY, [])
     for func, args, kwargs in pending:
         enqueue_now(func, *args, **kwargs)
