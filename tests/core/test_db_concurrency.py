@@ -9,6 +9,7 @@ timeouts only so that a broken build fails instead of hanging.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pathlib
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from huntaze.main import create_app
 from huntaze.outbox.models import OutboundMessage
 
 HANG_GUARD_S = 60
+POSTGRES_URL = os.environ.get("HUNTAZE_TEST_DATABASE_URL", "")
 
 
 @dataclass
@@ -243,3 +245,38 @@ def test_a_lock_conflict_is_recognised_from_sqlite(setup: Setup) -> None:
             other.invalidate()
             other.close()
     assert is_lock_conflict(caught.value)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="HUNTAZE_TEST_DATABASE_URL not set")
+def test_a_postgresql_deadlock_is_recognised_as_a_lock_conflict() -> None:
+    database = Database(POSTGRES_URL)
+    first, second = database.engine.connect(), database.engine.connect()
+    try:
+        with database.engine.begin() as setup_conn:
+            setup_conn.exec_driver_sql("DROP TABLE IF EXISTS lock_pair")
+            setup_conn.exec_driver_sql("CREATE TABLE lock_pair (id int primary key, n int)")
+            setup_conn.exec_driver_sql("INSERT INTO lock_pair VALUES (1, 0), (2, 0)")
+        first.exec_driver_sql("UPDATE lock_pair SET n = 1 WHERE id = 1")
+        second.exec_driver_sql("UPDATE lock_pair SET n = 1 WHERE id = 2")
+        errors: list[BaseException] = []
+
+        def cross(conn: Any, row: int) -> None:
+            try:
+                conn.exec_driver_sql(f"UPDATE lock_pair SET n = 2 WHERE id = {row}")
+            except Exception as exc:
+                errors.append(exc)
+                conn.rollback()
+
+        waiting = threading.Thread(target=cross, args=(first, 2))
+        waiting.start()
+        cross(second, 1)
+        waiting.join(HANG_GUARD_S)
+        assert errors and all(is_lock_conflict(e) for e in errors)
+    finally:
+        first.rollback()
+        second.rollback()
+        first.close()
+        second.close()
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS lock_pair")
+        database.dispose()
