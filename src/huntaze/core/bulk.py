@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 
 def _insert(session: Session, model: Any) -> Any:
+    # The table, not the mapped class: a plain Core executemany, without the ORM's per-row work.
+    table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def insert_new(
@@ -33,11 +35,11 @@ def insert_new(
         return set()
     statement: Insert = (
         _insert(session, model)
-        .values(list(rows))
         .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(getattr(model, returning))
+        .returning(model.__table__.c[returning])
     )
-    return set(session.scalars(statement).all())
+    # An executemany: the statement compiles once and is cached; the driver batches the rows.
+    return set(session.scalars(statement, list(rows)).all())
 
 
 def upsert(
@@ -51,9 +53,9 @@ def upsert(
     """Insert the rows, or update the ``update`` columns of those already there."""
     if not rows:
         return
-    statement = _insert(session, model).values(list(rows))
+    statement = _insert(session, model)
     statement = statement.on_conflict_do_update(
         index_elements=list(conflict),
         set_={name: getattr(statement.excluded, name) for name in update},
     )
-    session.execute(statement)
+    session.execute(statement, list(rows))

@@ -237,8 +237,10 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(lines)
 
 
+@functools.lru_cache(maxsize=16)
 def parse_fan_model(text: str) -> FanModel:
-    """A fan model from YAML text; :class:`FanModelError` naming what is wrong."""
+    """A fan model from YAML text; :class:`FanModelError` naming what is wrong. Parsed once per
+    distinct text (every simulated hour asks for the world's model)."""
     if len(text.encode()) > MAX_FILE_BYTES:
         raise FanModelError(f"the fan model is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
