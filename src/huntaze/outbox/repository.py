@@ -154,7 +154,8 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
             from_state=State.SENDING,
             to_state=State.QUEUED,
             where=[self._lapsed(now, legacy_before)],
-            next_attempt_at=None,
+            # Due now: if this wake-up is lost too, the watchdog's overdue sweep finds it soon.
+            next_attempt_at=now,
             lease_until=None,
             last_error=note,
             updated_at=now,
