@@ -10,6 +10,7 @@ from huntaze.compliance.rulebook import StoredRules, rulebook
 from huntaze.compliance.schemas import CheckRequest, RulesIn, RulesOut, VerdictOut
 from huntaze.compliance.service import compliance
 from huntaze.core.http import DbSession
+from huntaze.creators.auth import CreatorFromPath
 
 router = APIRouter(tags=["compliance"])
 
@@ -48,16 +49,16 @@ def replace_organization_rules(body: RulesIn, actor: ApiActor, session: DbSessio
 
 
 @router.get("/creators/{creator_id}/compliance-rules", response_model=RulesOut)
-def creator_rules(creator_id: str, actor: ApiActor, session: DbSession) -> RulesOut:
+def creator_rules(creator: CreatorFromPath, actor: ApiActor, session: DbSession) -> RulesOut:
     """One creator's own rules, added to the organization's."""
-    return _rules_out(rulebook.rules(session, actor, creator_id=creator_id))
+    return _rules_out(rulebook.rules(session, actor, creator_id=creator.id))
 
 
 @router.put("/creators/{creator_id}/compliance-rules", response_model=RulesOut)
 def replace_creator_rules(
-    creator_id: str, body: RulesIn, actor: ApiActor, session: DbSession
+    creator: CreatorFromPath, body: RulesIn, actor: ApiActor, session: DbSession
 ) -> RulesOut:
     """Replace one creator's rules."""
     return _rules_out(
-        rulebook.save_rules(session, actor, creator_id=creator_id, yaml_text=body.yaml_text)
+        rulebook.save_rules(session, actor, creator_id=creator.id, yaml_text=body.yaml_text)
     )
