@@ -25,7 +25,7 @@ from huntaze.outbox.schemas import OutboundCreate
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind
 
-MESSAGES_PER_ACCOUNT = 60
+MESSAGES_PER_ACCOUNT = 40
 TEXTS = [
     "Thanks for subscribing, it means a lot!",
     "New set is up on my wall tonight 💕",

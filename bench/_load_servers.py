@@ -47,6 +47,7 @@ class Target:
     creator_ids: list[str]
     account_ids: list[str]
     message_ids: list[str]
+    writes_have_target: bool = True
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
 
@@ -163,7 +164,9 @@ def sqlite_up(work_dir: Path) -> Iterator[Target]:
     process = _spawn(args, env, work_dir / "sqlite-up.log")
     try:
         _wait_healthy(url, process)
-        yield _target("SQLite (`huntaze up`)", [url], data)
+        target = _target("SQLite (`huntaze up`)", [url], data)
+        target.writes_have_target = False  # one writer at a time: SQLite's design
+        yield target
     finally:
         _stop([process])
 

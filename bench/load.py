@@ -36,7 +36,7 @@ from bench._load_servers import Target, postgres_reachable, postgres_web_and_wor
 from bench.report import write_section
 
 CLIENTS = 8
-DURATION_S = 45.0
+DURATION_S = 20.0
 MAX_REQUESTS = 20_000  # per set-up, whichever bound comes first
 WARM_UP_REQUESTS = 40
 TRIVIAL = "GET /healthz (trivial)"
@@ -184,11 +184,14 @@ async def _drive(
     results: dict[str, Samples] = {}
     clients = [Client(target, n, results) for n in range(CLIENTS)]
     warm_up: dict[str, Samples] = {}
-    for client in clients:  # every route once per client: connections, caches, templates
+
+    async def warm(client: Client) -> None:  # every route once: connections, caches, templates
         client.results = warm_up
         for action, _weight in client.mix():
             await action()
         client.results = results
+
+    await asyncio.gather(*(warm(c) for c in clients))
     started = time.monotonic()
     deadline = started + duration_s
 
@@ -219,7 +222,9 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
-def _table(results: dict[str, Samples], elapsed_s: float) -> tuple[str, list[str]]:
+def _table(
+    results: dict[str, Samples], elapsed_s: float, *, writes_have_target: bool
+) -> tuple[str, list[str]]:
     trivial = results.get(TRIVIAL)
     trivial_p99 = trivial.percentile(99) if trivial else float("nan")
     rows = [
@@ -233,8 +238,9 @@ def _table(results: dict[str, Samples], elapsed_s: float) -> tuple[str, list[str
         total += len(samples.latencies) + samples.errors
         ratio = samples.percentile(99) / trivial_p99 if trivial_p99 else float("nan")
         limit = READ_LIMIT if samples.method == "GET" else WRITE_LIMIT
-        target = "—" if route == TRIVIAL else f"≤ {limit:.0f}×"
-        if route != TRIVIAL and (ratio > limit or samples.errors):
+        has_target = route != TRIVIAL and (samples.method == "GET" or writes_have_target)
+        target = f"≤ {limit:.0f}×" if has_target else "—"
+        if samples.errors or (has_target and ratio > limit):
             misses.append(f"{route} ({ratio:.1f}×, {samples.errors} errors)")
         rows.append(
             f"| {route} | {len(samples.latencies) + samples.errors} | {_errors(samples)} | "
@@ -249,7 +255,8 @@ def _table(results: dict[str, Samples], elapsed_s: float) -> tuple[str, list[str
 def _measure(target: Target) -> tuple[str, list[str]]:
     print(f"  {target.name}: {CLIENTS} clients for {DURATION_S:.0f} s …")
     results, elapsed = asyncio.run(_drive(target, duration_s=DURATION_S, max_requests=MAX_REQUESTS))
-    table, misses = _table(results, elapsed)
+    # Writes on SQLite take its one write lock in turn: only errors count there.
+    table, misses = _table(results, elapsed, writes_have_target=target.writes_have_target)
     print(table)
     return table, misses
 
@@ -257,6 +264,7 @@ def _measure(target: Target) -> tuple[str, list[str]]:
 def main() -> None:
     """Run both set-ups and write the report section."""
     sections = []
+    began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="huntaze-load-") as tmp:
         work = Path(tmp)
         with sqlite_up(work) as target:
@@ -276,8 +284,10 @@ def main() -> None:
         "server in the same mix. Targets: reads (GET) p99 ≤ 3× the trivial p99, writes ≤ 5× "
         "(on PostgreSQL + Redis), 0 errors. The client runs on the same machine as the servers.",
     ]
+    took = time.monotonic() - began
     load = os.getloadavg()
     body.append(
+        f"The whole run, set-up and teardown included, took {took:.0f} s. "
         f"Load average of the machine when the run ended: {load[0]:.1f} (1 min), {load[1]:.1f} "
         f"(5 min) on {os.cpu_count()} cores, the benchmark's own processes included; on a "
         "loaded machine every figure, the trivial one too, includes waiting for a core."
