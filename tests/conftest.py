@@ -30,6 +30,7 @@ from playwright.sync_api import expect as playwright_expect
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
+from tests.s3_server import s3_client, s3_endpoint, s3_store  # noqa: F401 (fixtures)
 
 from huntaze.config import get_settings
 from huntaze.core import db as core_db

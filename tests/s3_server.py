@@ -1,5 +1,6 @@
-"""A local S3-compatible server for the blob store tests: moto's server mode in its own process
-on loopback, spoken to over HTTP by boto3 (nothing is patched)."""
+"""A local S3-compatible server for the tests of blobs and of what stores them (the vault):
+moto's server mode in its own process on loopback, spoken to over HTTP by boto3 (nothing is
+patched). Its fixtures are registered for the whole suite by ``tests/conftest.py``."""
 
 from __future__ import annotations
 
