@@ -13,7 +13,9 @@ other), every other method writes (and takes the lock up front). See ``core/db.p
 ("database is locked" after the busy timeout, a PostgreSQL deadlock) before any byte of the
 response went out: the first run rolled back, so running it again is safe. A reading request
 that wrote anyway runs again as a writing one. When the conflicts persist the client gets a 503
-with ``Retry-After``, never a 500.
+with ``Retry-After``, never a 500. Only a body of up to :data:`REPLAY_MAX_BYTES` is kept for a
+run again; a larger one (a vault upload) streams through without being held in memory, and its
+request answers the conflict with that 503 at once.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Set on the scope of a request run again after a lock conflict: its transaction writes.
 _WRITES_SCOPE_KEY = "huntaze.writes"
+# The largest request body kept to run a request again after a lock conflict.
+REPLAY_MAX_BYTES = 1024 * 1024
 
 
 def request_database(request: Request) -> Database:
@@ -72,15 +76,34 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+class _KeptBody:
+    """The request body read so far, kept for a run again while it is small enough."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.size = 0
+        self.replayable = True
+
+    def keep(self, message: Message) -> None:
+        if not self.replayable:
+            return
+        self.size += len(message.get("body", b""))
+        if self.size > REPLAY_MAX_BYTES:
+            self.messages.clear()
+            self.replayable = False
+        else:
+            self.messages.append(message)
+
+
 class _Exchange:
     """One run's side of the connection: replays the request body read by earlier runs, and
     notes whether the response has started (then the run can no longer be taken back)."""
 
-    def __init__(self, receive: Receive, send: Send, body: list[Message]) -> None:
+    def __init__(self, receive: Receive, send: Send, body: _KeptBody) -> None:
         self._receive = receive
         self._send = send
         self._body = body
-        self._replay = list(body)
+        self._replay = list(body.messages)
         self.started = False
 
     async def receive(self) -> Message:
@@ -88,7 +111,7 @@ class _Exchange:
             return self._replay.pop(0)
         message = await self._receive()
         if message["type"] == "http.request":
-            self._body.append(message)
+            self._body.keep(message)
         return message
 
     async def send(self, message: Message) -> None:
@@ -107,7 +130,7 @@ class RetryOnLockConflict:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body: list[Message] = []
+        body = _KeptBody()
         state = dict(scope.get("state", {}))
         for run in range(1, self.attempts + 1):
             exchange = _Exchange(receive, send, body)
@@ -127,6 +150,8 @@ class RetryOnLockConflict:
                 run,
                 self.attempts,
             )
+            if not body.replayable:
+                break
             if run < self.attempts:
                 await anyio.sleep(lock_retry_pause(run - 1))
         await _busy_response(scope, send)
