@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
+    # The content vault (content/): the largest upload per kind of media, the thumbnail's size.
+    vault_max_image_bytes: int = 30 * 1024 * 1024
+    vault_max_video_bytes: int = 4 * 1024 * 1024 * 1024
+    vault_thumbnail_px: int = 320
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_dev(self) -> Settings:

@@ -45,6 +45,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("analytics"),
     Domain("fans"),
     Domain("inbox", tasks="tasks"),
+    Domain("content"),
 )
 
 
