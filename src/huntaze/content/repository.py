@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huntaze.content.models import VaultItem
@@ -46,7 +46,7 @@ class VaultRepository(TenantRepository[VaultItem]):
 
     def folders(self, session: Session, org: OrgId, creator_id: str) -> list[str]:
         """The creator's folder names in use, sorted."""
-        stmt = in_organization(select(distinct(VaultItem.folder)), org, VaultItem).where(
+        stmt = in_organization(select(VaultItem.folder).distinct(), org, VaultItem).where(
             VaultItem.creator_id == creator_id, VaultItem.folder != ""
         )
         return sorted(session.scalars(stmt))
