@@ -5,6 +5,7 @@ type, too large, damaged, cut mid-stream) leaves nothing in storage or the datab
 from __future__ import annotations
 
 import io
+import zlib
 from typing import Any
 
 import anyio
@@ -220,3 +221,17 @@ def test_deleting_an_item_removes_its_files(vault_app: Vault, session: Session) 
     assert response.status_code == 204
     assert vault_app.leftovers() == [] and _rows(session) == 0
     assert vault_app.client.get(f"/api/v1/vault/{item_id}", headers=headers).status_code == 404
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(
+    vault_app: Vault, session: Session
+) -> None:
+    _, creator, headers = _owner(vault_app, session)
+    small = picture("PNG", (1, 1))
+    # The same one-pixel PNG claiming 20000 × 20000 pixels in its header (with a valid CRC).
+    ihdr = (20000).to_bytes(4, "big") * 2 + small[24:29]
+    crc = zlib.crc32(b"IHDR" + ihdr).to_bytes(4, "big")
+    response = _upload(vault_app, creator, headers, small[:16] + ihdr + crc + small[33:])
+    assert response.status_code == 422
+    assert "pixels" in response.json()["detail"]
+    assert vault_app.leftovers() == [] and _rows(session) == 0

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi import FastAPI
@@ -25,6 +26,7 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.conftest import ARTIFACTS
+from tests.content.media_files import picture
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
 
 from huntaze.demo import DEMO_EMAIL, DEMO_PASSWORD
@@ -218,6 +220,15 @@ def _store_payloads(page: Any, world: World, csrf: str) -> None:
         },
     )
     world.creator_id = creator["id"]
+    upload = page.request.fetch(
+        f"{world.url}/api/v1/creators/{world.creator_id}/vault?filename={quote(PAYLOAD)}",
+        method="POST",
+        data=picture(),
+        headers={"X-CSRF-Token": csrf, "Content-Type": "image/png"},
+    )
+    assert upload.status == 201, upload.text()
+    vault_item = {"folder": PAYLOAD[:100], "tags": [PAYLOAD[:40]], "price_cents": 999}
+    _api(page, world, csrf, "PATCH", f"/vault/{upload.json()['id']}", vault_item)
     demo_creators = _api(page, world, csrf, "GET", "/creators", None)
     luna = next(c for c in demo_creators if c["display_name"] == "Luna Rivers")
     accounts = _api(page, world, csrf, "GET", f"/creators/{luna['id']}/platform-accounts", None)

@@ -51,11 +51,15 @@ def image_thumbnail(file: IO[bytes], media: MediaType, *, max_px: int) -> Thumbn
                     )
                 image.load()
                 return Thumbnail(jpeg=_jpeg(image, max_px), width=width, height=height)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidInputError(
+            f"The image has too many pixels; the vault takes at most {MAX_PIXELS:,}."
+        ) from None
     except UnidentifiedImageError:
         raise UnsupportedMediaError(
             "The file starts like an image but is not one that can be read."
         ) from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
+    except (OSError, SyntaxError, ValueError) as exc:
         raise InvalidInputError(
             "The image is damaged or incomplete (its data ends early); nothing was saved. "
             "Please upload the file again."
