@@ -288,6 +288,7 @@ def worker(
 ) -> None:
     """Consume the task queue until stopped (SIGINT/SIGTERM finish the running tasks first)."""
     from huntaze import tasks_registry
+    from huntaze.compliance.service import warm_up as compliance_warm_up
     from huntaze.core import tasks
     from huntaze.outbox.watchdog import SendWatchdog
 
@@ -299,6 +300,7 @@ def worker(
         workers=threads, worker_type="thread", periodic=periodic
     )
     watchdog = SendWatchdog().start()
+    compliance_warm_up()
     try:
         consumer.run()
     finally:

@@ -20,6 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import JSONResponse, Response
 
 from huntaze import __version__, domains, tasks_registry
+from huntaze.compliance.service import warm_up as compliance_warm_up
 from huntaze.config import Settings, get_settings
 from huntaze.core import tasks
 from huntaze.core.backoff import FailureThrottle
@@ -85,6 +86,7 @@ def create_app(
             for consumer in consumers:
                 _start_keeping_signal_handlers(consumer)
             watchdog = SendWatchdog().start()  # recovers a dead send within seconds
+            compliance_warm_up()
         try:
             yield
         finally:

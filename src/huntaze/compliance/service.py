@@ -17,6 +17,8 @@ being skipped.
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
@@ -132,6 +134,19 @@ def _with_hits(verdict: Verdict, extra: tuple[Hit, ...]) -> Verdict:
         return verdict
     hits = (*verdict.hits, *extra)
     return verdict.model_copy(update={"hits": hits, "verdict": outcome_of(hits)})
+
+
+def warm_up() -> threading.Thread:
+    """Compile the bundled rules for both directions in the background, so that a fresh
+    worker's first send does not wait seconds for them (started by workers and ``up``)."""
+
+    def compile_both() -> None:
+        for direction in Direction:
+            rule_checker.compiled(direction)
+
+    thread = threading.Thread(target=compile_both, name="compliance-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 compliance = ComplianceService()

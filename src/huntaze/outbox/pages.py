@@ -35,6 +35,9 @@ from huntaze.web.templating import register_nav, render, render_page_or_fragment
 router = APIRouter(include_in_schema=False)
 register_nav("Outbox", "/outbox", Permission.OUTBOX_READ, order=35)
 ACTIVE = frozenset({State.QUEUED, State.SENDING})
+# The newest messages shown per state; the page refreshes every few seconds while sends run,
+# so it stays light (the API pages through everything).
+PAGE_ROWS = 50
 COMPOSE_FIELDS = ("platform_account_id", "platform_fan_id", "text", "price")
 
 
@@ -57,7 +60,7 @@ def _state_filter(state: str | None) -> State | None:
 def _context(
     session: DbSession, auth: PageAuth, state: State | None, form: FormState
 ) -> dict[str, object]:
-    messages = outbox.list(session, auth.actor, OutboundFilter(state=state, limit=100))
+    messages = outbox.list(session, auth.actor, OutboundFilter(state=state, limit=PAGE_ROWS))
     people = {m.user_id: m.user.name for m in accounts.members(session, auth.actor)}
     account_rows = creators.all_accounts(session, auth.actor)
     return {

@@ -74,7 +74,9 @@ def stopped_before_send(message_id: str, *, now: dt.datetime | None = None) -> b
     """Re-check a claimed (``sending``) row's sending limits; if a rule now stops it, record
     why and move it to ``failed``. Whether the send must not go ahead."""
     moment = now or utcnow()
-    with get_database().session_scope() as session:
+    # The check only reads: on SQLite a reading transaction takes no lock, so the rules'
+    # first compilation in a fresh worker never holds the database's write lock.
+    with get_database().session_scope(writes=False) as session:
         row = outbound_messages.by_id(session, message_id)
         if row is None or row.state != State.SENDING.value:
             return False
@@ -96,21 +98,23 @@ def stopped_before_send(message_id: str, *, now: dt.datetime | None = None) -> b
         )
         stored = _stored_verdict(row)
         stopping = _unaccepted(row, stored, found)
-        if not stopping:
-            return False
-        hits = (*(stored.hits if stored else ()), *stopping)
-        verdict = found.model_copy(update={"hits": hits, "verdict": outcome_of(hits)})
+        claimed_at = row.claimed_at
+    if not stopping:
+        return False
+    hits = (*(stored.hits if stored else ()), *stopping)
+    verdict = found.model_copy(update={"hits": hits, "verdict": outcome_of(hits)})
+    with get_database().session_scope() as session:
         outbound_messages.move(
             session,
             message_id,
             from_state=State.SENDING,
             to_state=State.FAILED,
             # Only this claim's row: a worker whose claim lapsed must not overwrite the next one.
-            where=[OutboundMessage.claimed_at == row.claimed_at],
+            where=[OutboundMessage.claimed_at == claimed_at],
             compliance_outcome=verdict.verdict.value,
             compliance_verdict=verdict.to_json_dict(),
             last_error=_reason(stopping),
             next_attempt_at=None,
             updated_at=moment,
         )
-        return True
+    return True
