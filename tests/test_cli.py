@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from huntaze.cli import app
@@ -77,3 +78,18 @@ def test_create_organization_for_a_real_installation(tmp_path: Path) -> None:
         membership = session.scalars(select(Membership)).one()
         assert membership.user_id == user.id and membership.role == "owner"
     database.dispose()
+
+
+def test_up_points_links_at_the_port_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    from huntaze.cli import _default_base_url
+    from huntaze.config import get_settings
+
+    monkeypatch.delenv("HUNTAZE_BASE_URL", raising=False)
+    _default_base_url("127.0.0.1", 9000)
+    assert get_settings().base_url == "http://127.0.0.1:9000"
+    monkeypatch.setenv("HUNTAZE_BASE_URL", "https://agency.example")
+    _default_base_url("127.0.0.1", 9001)
+    get_settings.cache_clear()
+    assert get_settings().base_url == "https://agency.example"
+    monkeypatch.delenv("HUNTAZE_BASE_URL")
+    get_settings.cache_clear()

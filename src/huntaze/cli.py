@@ -53,6 +53,16 @@ def _apply_data_dir(data_dir: Path | None) -> None:
         reset_queues()
 
 
+def _default_base_url(host: str, port: int) -> None:
+    """Links Huntaze writes (invitations) point at where ``up`` serves, unless
+    ``HUNTAZE_BASE_URL`` says otherwise (behind a proxy, say)."""
+    if not os.environ.get("HUNTAZE_BASE_URL"):
+        os.environ["HUNTAZE_BASE_URL"] = f"http://{host}:{port}"
+        from huntaze.config import get_settings
+
+        get_settings.cache_clear()
+
+
 def _migrate() -> None:
     from huntaze.core import migrations
     from huntaze.core.db import get_database
@@ -248,6 +258,7 @@ def up(
     if simulator_port:
         _require_free_port(host, simulator_port, "the fan-platform simulator")
     _apply_data_dir(data_dir)
+    _default_base_url(host, port)
     _migrate()
     simulator_url = f"http://{host}:{simulator_port}" if simulator_port else None
     _load_demo_if_empty(simulator_url)
