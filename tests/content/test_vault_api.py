@@ -235,3 +235,18 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(
     assert response.status_code == 422
     assert "pixels" in response.json()["detail"]
     assert vault_app.leftovers() == [] and _rows(session) == 0
+
+
+def test_control_characters_in_folders_and_tags_are_refused(
+    vault_app: Vault, session: Session
+) -> None:
+    """PostgreSQL refuses NUL in text: the API says so as a 422, never a 500."""
+    _, creator, headers = _owner(vault_app, session)
+    item_id = _upload(vault_app, creator, headers, picture(), filename="\x00a.png").json()["id"]
+    listed = vault_app.client.get(
+        f"/api/v1/creators/{creator.id}/vault", params={"folder": "\x00"}, headers=headers
+    )
+    assert listed.status_code == 422
+    for body in ({"folder": "a\x00"}, {"tags": ["\x00"]}):
+        patched = vault_app.client.patch(f"/api/v1/vault/{item_id}", json=body, headers=headers)
+        assert patched.status_code == 422, patched.text

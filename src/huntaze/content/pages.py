@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -99,11 +99,10 @@ def vault_page(
     creator: PageCreatorFromPath,
     auth: PageUser,
     session: DbSession,
-    folder: str | None = None,
+    folder: Annotated[FolderName | None, Query()] = None,
 ) -> Response:
     """The creator's vault as a grid, of one folder when ``folder`` is given."""
-    chosen = folder.strip()[:100] if folder else None
-    return _vault_page(request, session, auth, creator, folder=chosen or None, form=FormState())
+    return _vault_page(request, session, auth, creator, folder=folder or None, form=FormState())
 
 
 @router.post("/creators/{creator_id}/vault")

@@ -9,8 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from huntaze.core.fields import PriceCents
 
-FolderName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# Printable text only: no control characters (PostgreSQL refuses NUL in text).
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+FolderName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100, pattern=_PRINTABLE)
+]
+TagName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_PRINTABLE)
+]
 FileName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
 
 
