@@ -4,8 +4,8 @@ The API must do what its document says: valid requests are accepted (or are 404/
 states that do not exist), invalid ones are refused with a documented problem+json 4xx, responses
 match their schemas and content types, ``Allow`` names every method of a path, and nothing is a
 500. Examples are bounded and derandomized, so a run takes about a minute and fails the same way
-twice. Path ids are those of a real creator, account and message half of the time, so the
-operations behind them are reached, not only their 404s.
+twice. Path ids name a real creator, account and message of the owner, so the operations
+behind them are reached, not only their 404s.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind
 
 EXAMPLES_PER_OPERATION = 15
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

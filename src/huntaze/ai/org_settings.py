@@ -132,8 +132,6 @@ def _check_names(data: AISettingsIn) -> set[str]:
     ]:
         if task not in known_tasks:
             raise _invalid(field, f"No task is called {task!r}.")
-    if any(cap < 0 for cap in data.task_monthly_cap_cents.values()):
-        raise _invalid("task_monthly_cap_cents", "A cap cannot be negative.")
     return names
 
 
