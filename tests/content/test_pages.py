@@ -117,3 +117,9 @@ def test_another_organization_gets_404(vault_app: Vault, session: Session) -> No
     stranger = make_member(session, make_org(session), Role.OWNER)
     log_in(vault_app.client, session, stranger)
     assert vault_app.client.get(f"/creators/{creator.id}/vault").status_code == 404
+
+
+def test_the_creator_page_links_to_the_vault(vault_app: Vault, session: Session) -> None:
+    creator, _ = _owner_page(vault_app, session)
+    page = vault_app.client.get(f"/creators/{creator.id}")
+    assert f'href="/creators/{creator.id}/vault"' in page.text
