@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.gzip import GZipMiddleware
@@ -31,6 +31,7 @@ from huntaze.core.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from huntaze.outbox.watchdog import SendWatchdog
 from huntaze.web import api_docs, errors, home, metrics, openapi
 from huntaze.web.security_headers import SecurityHeadersMiddleware
+from huntaze.web.text_guard import refuse_nul_characters
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -104,6 +105,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.database = database or get_database()
