@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import io
 import zlib
+from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.content.conftest import MAX_IMAGE_BYTES, Vault
-from tests.content.media_files import mp4, picture
+from tests.content.media_files import FFMPEG, mp4, picture, real_video
 from tests.factories import Member, api_headers, make_creator, make_member, make_org
 
 from huntaze.accounts.permissions import Role
@@ -86,7 +88,29 @@ def test_the_same_file_twice_is_one_item(vault_app: Vault, session: Session) -> 
     assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
 
 
-def test_a_video_gets_a_placeholder_not_a_thumbnail(vault_app: Vault, session: Session) -> None:
+@pytest.mark.skipif(FFMPEG is None, reason="ffmpeg is not installed")
+def test_a_video_gets_its_first_frame_as_thumbnail_with_ffmpeg(
+    vault_app: Vault, session: Session, tmp_path: Path
+) -> None:
+    _, creator, headers = _owner(vault_app, session)
+    video = real_video(tmp_path)
+    response = _upload(
+        vault_app, creator, headers, video, filename="p.mp4", content_type="video/mp4"
+    )
+    assert response.status_code == 201, response.text
+    item = response.json()
+    assert (item["kind"], item["has_thumbnail"], item["width"], item["height"]) == (
+        "video",
+        True,
+        160,
+        120,
+    )
+    thumb = vault_app.client.get(f"/api/v1/vault/{item['id']}/thumbnail", headers=headers)
+    assert thumb.status_code == 200
+    assert Image.open(io.BytesIO(thumb.content)).format == "JPEG"
+
+
+def test_a_video_ffmpeg_cannot_read_gets_a_placeholder(vault_app: Vault, session: Session) -> None:
     _, creator, headers = _owner(vault_app, session)
     response = _upload(
         vault_app, creator, headers, mp4(), filename="clip.mp4", content_type="video/mp4"
@@ -242,7 +266,9 @@ def test_control_characters_in_folders_and_tags_are_refused(
 ) -> None:
     """PostgreSQL refuses NUL in text: the API says so as a 422, never a 500."""
     _, creator, headers = _owner(vault_app, session)
-    item_id = _upload(vault_app, creator, headers, picture(), filename="\x00a.png").json()["id"]
+    uploaded = _upload(vault_app, creator, headers, picture(), filename="a\x7f.png")
+    assert uploaded.status_code == 201, uploaded.text
+    item_id = uploaded.json()["id"]
     listed = vault_app.client.get(
         f"/api/v1/creators/{creator.id}/vault", params={"folder": "\x00"}, headers=headers
     )

@@ -3,7 +3,8 @@
 An upload is streamed to the blob store chunk by chunk (never whole in memory), its type sniffed
 from its first bytes, its size held to the limit of its kind, its SHA-256 computed on the way.
 The same content uploaded twice for one creator is one item: the second upload gets the first
-item back. An image is decoded whole and gets a JPEG thumbnail; a video gets a placeholder.
+item back. An image is decoded whole and gets a JPEG thumbnail; a video gets its first frame
+when ffmpeg is there (``video_frames.py``), a placeholder otherwise.
 
 Whatever refuses an upload (wrong type, too large, damaged, cut mid-stream) leaves nothing: the
 blob store writes all-or-nothing, blobs stored before a refusal are deleted at once, and blobs of
@@ -30,6 +31,7 @@ from huntaze.content.models import VaultItem
 from huntaze.content.repository import vault_repo
 from huntaze.content.schemas import VaultItemUpdate
 from huntaze.content.thumbnails import image_thumbnail
+from huntaze.content.video_frames import video_thumbnail
 from huntaze.core.db import new_id
 from huntaze.core.errors import AppError, NotFoundError
 from huntaze.creators.models import Creator
@@ -145,6 +147,13 @@ class VaultService:
                     blobs.put(item.thumbnail_key, thumbnail.jpeg, content_type="image/jpeg")
                     stored_keys.append(item.thumbnail_key)
                     item.width, item.height = thumbnail.width, thumbnail.height
+                else:
+                    frame = video_thumbnail(blobs, key, max_px=limits.thumbnail_px)
+                    if frame is not None:
+                        item.thumbnail_key = f"vault/{creator.id}/{item_id}-thumb.jpg"
+                        blobs.put(item.thumbnail_key, frame.jpeg, content_type="image/jpeg")
+                        stored_keys.append(item.thumbnail_key)
+                        item.width, item.height = frame.width, frame.height
                 return self._insert(session, actor, item, blobs, stored_keys)
             except BaseException:
                 for stored_key in stored_keys:

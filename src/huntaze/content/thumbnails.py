@@ -2,7 +2,8 @@
 
 An image is decoded completely before it is accepted: a file whose bytes end early (an upload
 cut short, a damaged file) fails here with a message a person understands. Videos get no
-thumbnail blob; the vault shows a placeholder for them.
+thumbnail here: ``video_frames.py`` takes their first frame when ffmpeg is there, and the vault
+shows a placeholder otherwise.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def image_thumbnail(file: IO[bytes], media: MediaType, *, max_px: int) -> Thumbn
                         f"{MAX_PIXELS:,} pixels."
                     )
                 image.load()
-                return Thumbnail(jpeg=_jpeg(image, max_px), width=width, height=height)
+                return Thumbnail(jpeg=jpeg_thumbnail(image, max_px), width=width, height=height)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InvalidInputError(
             f"The image has too many pixels; the vault takes at most {MAX_PIXELS:,}."
@@ -66,7 +67,8 @@ def image_thumbnail(file: IO[bytes], media: MediaType, *, max_px: int) -> Thumbn
         ) from exc
 
 
-def _jpeg(image: Image.Image, max_px: int) -> bytes:
+def jpeg_thumbnail(image: Image.Image, max_px: int) -> bytes:
+    """``image`` as a JPEG at most ``max_px`` wide and high, transparency on white."""
     picture = image.convert("RGBA") if image.mode in ("P", "LA", "PA") else image
     if picture.mode == "RGBA":
         flat = Image.new("RGB", picture.size, "white")
