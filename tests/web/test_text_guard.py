@@ -9,7 +9,7 @@ import pytest
 from fastapi import Depends, FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import api_headers, make_member, make_org
+from tests.factories import api_headers, log_in, make_member, make_org
 
 from huntaze.accounts.permissions import Role
 from huntaze.web.errors import install_error_handlers
@@ -69,3 +69,18 @@ def test_the_api_and_pages_refuse_nul_everywhere(client: TestClient, session: Se
     assert created.status_code == 422
     assert created.json()["errors"][0]["field"] == "display_name"
     assert client.get("/api/v1/creators", headers=headers).json() == []
+
+
+def test_a_page_form_with_nul_is_refused_after_its_csrf_check(
+    client: TestClient, session: Session
+) -> None:
+    owner = make_member(session, make_org(session), Role.OWNER)
+    session.commit()
+    csrf = log_in(client, session, owner)
+    answer = client.post(
+        "/creators/new", data={"csrf_token": csrf, "display_name": "Lu\x00na", "timezone": "UTC"}
+    )
+    assert answer.status_code == 422
+    assert "NUL" in answer.text
+    fine = client.post("/orgs/switch", data={"csrf_token": csrf, "organization_id": "nope"})
+    assert fine.status_code < 500

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import Request
 
@@ -19,7 +18,6 @@ from huntaze.core.errors import InvalidInputError, field_error
 
 NUL = "\x00"
 MESSAGE = "contains a NUL character, which no text may hold."
-_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
 
 
 def _nul_fields(value: Any, path: str) -> list[str]:
@@ -40,17 +38,21 @@ async def refuse_nul_characters(request: Request) -> None:
     """Refuse a request whose query or text body holds a NUL character (a 422 naming it)."""
     fields = [name for name, value in request.query_params.multi_items() if NUL in value + name]
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in _TEXT_BODIES and request.method not in ("GET", "HEAD", "OPTIONS"):
+    if content_type == "application/json" and request.method not in ("GET", "HEAD", "OPTIONS"):
         raw = await request.body()
-        if content_type == "application/json":
-            if b"\\u0000" in raw or b"\x00" in raw:
-                try:
-                    fields += _nul_fields(json.loads(raw), "")
-                except ValueError:
-                    fields.append("body")
-        elif b"%00" in raw.lower() or b"\x00" in raw:
-            text = raw.decode("latin-1")
-            fields += [n for n, v in parse_qsl(text, keep_blank_values=True) if NUL in n + v]
+        if b"\\u0000" in raw or b"\x00" in raw:
+            try:
+                fields += _nul_fields(json.loads(raw), "")
+            except ValueError:
+                fields.append("body")
+    elif content_type == "application/x-www-form-urlencoded":
+        # The form, parsed once and cached on the request (the CSRF check may have read it).
+        form = await request.form()
+        fields += [
+            name
+            for name, value in form.multi_items()
+            if isinstance(value, str) and NUL in name + value
+        ]
     if fields:
         names = list(dict.fromkeys(fields))
         raise InvalidInputError(
