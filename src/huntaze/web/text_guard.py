@@ -54,7 +54,8 @@ async def refuse_nul_characters(request: Request) -> None:
             if isinstance(value, str) and NUL in name + value
         ]
     if fields:
-        names = list(dict.fromkeys(fields))
+        # A field name may itself hold the NUL: shown as the "symbol for null" instead.
+        names = list(dict.fromkeys(name.replace(NUL, "\u2400") for name in fields))
         raise InvalidInputError(
             f"Please check: {', '.join(names)}.",
             errors=[field_error(name, MESSAGE) for name in names],
