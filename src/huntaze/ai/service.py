@@ -69,8 +69,9 @@ def parse_month(month: str | None) -> str:
         return month_of(utcnow())
     if re.fullmatch(MONTH_PATTERN, month) is None:
         raise InvalidInputError(
-            "The month must look like 2026-11.", errors=[field_error("month", "expected YYYY-MM")]
-        ) from None
+            "The month must look like 2026-11.",
+            errors=[field_error("month", "expected YYYY-MM between 1970-01 and 2199-12")],
+        )
     return month
 
 
