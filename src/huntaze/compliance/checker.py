@@ -37,6 +37,7 @@ class RuleChecker:
         )
         self._loaded: OrderedDict[tuple[str, str | None], RuleSet] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[tuple[tuple[str, ...], Direction], threading.Lock] = {}
 
     @property
     def base_rules(self) -> RuleSet:
@@ -83,8 +84,18 @@ class RuleChecker:
                 self._compiled.move_to_end(key)
                 return cached
         check_compatible(rule_sets)
-        built = CompiledRules([rule for s in rule_sets for rule in s.rules], way)
+        # One thread compiles a combination; others asking for it meanwhile wait for it
+        # (a worker's warm-up and its first send must not each spend seconds compiling).
         with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                cached = self._compiled.get(key)
+            if cached is not None:
+                return cached
+            built = CompiledRules([rule for s in rule_sets for rule in s.rules], way)
+        with self._lock:
+            self._building.pop(key, None)
             self._compiled[key] = built
             while len(self._compiled) > _CACHE_SIZE:
                 self._compiled.popitem(last=False)
