@@ -15,8 +15,9 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database behind ``engine`` up to ``revision``."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Migrate the database behind ``engine`` up to ``revision`` (every head by default, so that
+    domains whose migrations branch from the same parent all apply)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
