@@ -307,9 +307,7 @@ def worker(
     _log_like_a_worker()
     tasks_registry.import_all()
     tasks.bind_all_tasks("default")
-    consumer = tasks.huey("default").create_consumer(
-        workers=threads, worker_type="thread", periodic=periodic
-    )
+    consumer = tasks.consumer("default", workers=threads, periodic=periodic)
     watchdog = SendWatchdog().start()
     compliance_warm_up()
     try:
@@ -341,9 +339,7 @@ def browser_worker(
     pool = browser_pool.BrowserPool().start()
     browser_pool.use_pool(pool)
     tasks.bind_all_tasks("browser")
-    consumer = tasks.huey("browser").create_consumer(
-        workers=threads, worker_type="thread", periodic=False
-    )
+    consumer = tasks.consumer("browser", workers=threads, periodic=False)
     try:
         consumer.run()
     finally:

@@ -77,9 +77,9 @@ def create_app(
             tasks_registry.import_all()
             tasks.bind_all_tasks()
             consumers = [
-                tasks.huey(queue).create_consumer(
+                tasks.consumer(
+                    queue,
                     workers=settings.queue_workers if queue == "default" else 1,
-                    worker_type="thread",
                     periodic=queue == "default",
                 )
                 for queue in tasks.QUEUES

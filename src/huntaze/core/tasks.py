@@ -61,6 +61,19 @@ def huey(queue: str = "default") -> Huey:
     return _instances[queue]
 
 
+POLL_MAX_S = 1.0
+"""The longest an idle consumer thread sleeps between two looks at the queue. Huey's own default
+(10 s, reached by backing off while idle) would let a message queued to an idle worker wait up to
+10 s before anyone takes it; a look at the SQLite queue costs a fraction of a millisecond."""
+
+
+def consumer(queue: str, *, workers: int, periodic: bool) -> Any:
+    """A consumer of ``queue`` with ``workers`` threads that looks at least every second."""
+    return huey(queue).create_consumer(
+        workers=workers, worker_type="thread", periodic=periodic, max_delay=POLL_MAX_S
+    )
+
+
 def use_huey(instance: Huey, queue: str = "default") -> None:
     """Install another Huey instance for ``queue`` (tests, CLI); tasks re-bind on next use."""
     _instances[queue] = instance
