@@ -40,6 +40,7 @@ class Permission(StrEnum):
     AI_SETTINGS_MANAGE = "ai.settings_manage"
     FANS_READ = "fans.read"
     INBOX_SYNC = "inbox.sync"
+    TEAM_MANAGE = "team.manage"
 
 
 ROLE_RANK: dict[Role, int] = {
@@ -67,6 +68,7 @@ _MANAGER = _CHATTER | {
     Permission.PLATFORM_ACCOUNTS_WRITE,
     Permission.AUDIT_READ,
     Permission.COMPLIANCE_OVERRIDE_REVIEW,
+    Permission.TEAM_MANAGE,
 }
 _ADMIN = _MANAGER | {
     Permission.COMPLIANCE_RULES_MANAGE,

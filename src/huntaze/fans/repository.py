@@ -64,11 +64,21 @@ class FanRepository(TenantRepository[Fan]):
         return session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
 
     def conversations(
-        self, session: Session, org: OrgId, *, view: str, since: dt.datetime, limit: int
+        self,
+        session: Session,
+        org: OrgId,
+        *,
+        view: str,
+        since: dt.datetime,
+        limit: int,
+        creator_ids: Iterable[str] | None = None,
     ) -> Sequence[Fan]:
         """Fans with a chat, for one inbox view: ``unread`` (waiting longest first), ``big``
-        (spent the most), ``new`` (subscribed since ``since``), ``expired``, or ``all``."""
+        (spent the most), ``new`` (subscribed since ``since``), ``expired``, or ``all``; only
+        of ``creator_ids`` when given."""
         stmt = self.scoped(org).where(Fan.last_message_at.is_not(None))
+        if creator_ids is not None:
+            stmt = stmt.where(Fan.creator_id.in_(sorted(creator_ids)))
         spent = (
             Fan.spent_subscription_cents
             + Fan.spent_tip_cents

@@ -25,6 +25,7 @@ from huntaze.fans.models import Fan
 from huntaze.fans.repository import fans_repo
 from huntaze.fans.schemas import FanFilter
 from huntaze.platforms.base import PlatformFan
+from huntaze.team.access import creators_on_shift, require_on_shift
 
 SPEND_COLUMNS = {
     "subscription": "spent_subscription_cents",
@@ -69,10 +70,14 @@ class FanService:
     def page(self, session: Session, actor: Actor, filters: FanFilter) -> Sequence[Fan]:
         """A filtered page of the organization's fans, most recently active first."""
         actor.require(Permission.FANS_READ)
+        creator_ids = [filters.creator_id] if filters.creator_id else None
+        on_shift = creators_on_shift(session, actor, utcnow())
+        if on_shift is not None:
+            creator_ids = [c for c in (creator_ids or sorted(on_shift)) if c in on_shift]
         return fans_repo.search(
             session,
             actor.org,
-            creator_ids=[filters.creator_id] if filters.creator_id else None,
+            creator_ids=creator_ids,
             status=filters.status,
             query=filters.q,
             limit=filters.limit,
@@ -84,8 +89,12 @@ class FanService:
     ) -> Sequence[Fan]:
         """Fans with a chat for one inbox view (see ``FanRepository.conversations``)."""
         actor.require(Permission.FANS_READ)
-        since = utcnow() - dt.timedelta(days=NEW_FAN_DAYS)
-        return fans_repo.conversations(session, actor.org, view=view, since=since, limit=limit)
+        now = utcnow()
+        since = now - dt.timedelta(days=NEW_FAN_DAYS)
+        on_shift = creators_on_shift(session, actor, now)
+        return fans_repo.conversations(
+            session, actor.org, view=view, since=since, limit=limit, creator_ids=on_shift
+        )
 
     def mark_read(self, session: Session, actor: Actor, fan: Fan) -> None:
         """Clear the fan's unread count (a person has read the chat in Huntaze)."""
@@ -93,9 +102,11 @@ class FanService:
         fans_repo.update_many(session, actor.org, [{"id": fan.id, "unread_count": 0}])
 
     def get(self, session: Session, actor: Actor, fan_id: str) -> Fan:
-        """One fan; 404 if not the organization's."""
+        """One fan; 404 if not the organization's, 403 outside the actor's shift."""
         actor.require(Permission.FANS_READ)
-        return fans_repo.get(session, actor.org, fan_id)
+        fan = fans_repo.get(session, actor.org, fan_id)
+        require_on_shift(session, actor, fan.creator_id, utcnow())
+        return fan
 
     def upsert_from_platform(
         self, session: Session, account: AccountRef, items: Sequence[PlatformFan]

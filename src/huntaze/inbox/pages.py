@@ -28,6 +28,7 @@ from huntaze.inbox.service import inbox
 from huntaze.outbox.schemas import OutboundCreate, OutboundFilter
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind
+from huntaze.team.routing import routing
 from huntaze.web.forms import FormFields, FormState, parse_form
 from huntaze.web.templating import register_nav, render, render_page_or_fragment
 
@@ -120,6 +121,7 @@ def conversation(
 
 def _reply(session: DbSession, auth: PageAuth, fan: Fan, values: Mapping[str, str]) -> None:
     typed = parse_form(ReplyForm, values)
+    routing.before_reply(session, auth.actor, fan)
     data = parse_form(
         OutboundCreate,
         {

@@ -1,0 +1,1 @@
+"""The team at work: shifts, access by shift, clock in/out, the routing queue and performance."""

@@ -1,0 +1,231 @@
+"""What each member did: the leaderboard and the handover's open promises (issue "the team at
+work": performance, handover).
+
+The credit rule (who gets a purchase): a purchase that names the message it unlocked (a PPV) goes
+to the person behind that message; any other tip or paid message goes to the person behind the
+last message the agency sent that fan at most :data:`CREDIT_WINDOW` before it; subscriptions
+and their renewals are credited to nobody. "The person behind a message" is its author, or the
+person who approved it when an AI or a script wrote it. Chargebacks are not counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huntaze.accounts.actor import Actor
+from huntaze.accounts.permissions import Permission
+from huntaze.accounts.repository import memberships
+from huntaze.core.tenancy import OrgId, in_organization
+from huntaze.fans.models import Fan
+from huntaze.inbox.models import Earning
+from huntaze.outbox.models import OutboundMessage
+
+CREDIT_WINDOW = dt.timedelta(hours=24)
+CREDITED_KINDS = frozenset({"ppv", "tip", "message"})
+PROMISE = re.compile(
+    r"\b(i'?ll send|i will send|i'?ll (make|shoot|film|record|do) |i promise|promise you"
+    r"|tomorrow|later|tonight)\b",
+    re.IGNORECASE,
+)
+"""Words of a message that promise something to come (the handover lists them while open)."""
+
+
+@dataclass
+class Figures:
+    """One member's figures over a period."""
+
+    membership_id: str
+    name: str
+    user_id: str
+    messages_sent: int = 0
+    ppvs_sent: int = 0
+    ppvs_bought: int = 0
+    purchases: int = 0
+    revenue_cents: int = 0
+    message_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    message_id: str
+    sender: str
+    account_id: str
+    fan: str
+    sent_at: dt.datetime
+    priced: bool
+    platform_message_id: str | None
+
+
+def _sender() -> Any:
+    return func.coalesce(OutboundMessage.author_user_id, OutboundMessage.approved_by_user_id)
+
+
+def _sent_messages(
+    session: Session, org: OrgId, start: dt.datetime, end: dt.datetime
+) -> list[_Sent]:
+    stmt = in_organization(
+        select(
+            OutboundMessage.id,
+            _sender(),
+            OutboundMessage.platform_account_id,
+            OutboundMessage.platform_fan_id,
+            OutboundMessage.sent_at,
+            OutboundMessage.price_cents,
+            OutboundMessage.platform_message_id,
+        ),
+        org,
+        OutboundMessage,
+    ).where(
+        OutboundMessage.state == "sent",
+        OutboundMessage.sent_at >= start,
+        OutboundMessage.sent_at < end,
+        _sender().is_not(None),
+    )
+    return [
+        _Sent(mid, sender, account, fan or "", sent_at, bool(price), platform_id)
+        for mid, sender, account, fan, sent_at, price, platform_id in session.execute(stmt)
+    ]
+
+
+def leaderboard(
+    session: Session, actor: Actor, start: dt.datetime, end: dt.datetime
+) -> list[Figures]:
+    """Every member's figures over ``[start, end)``, best revenue first."""
+    actor.require(Permission.MEMBERS_READ)
+    org = actor.org
+    people = {
+        m.user_id: Figures(membership_id=m.id, name=m.user.name, user_id=m.user_id)
+        for m in memberships.list_with_users(session, org)
+    }
+    earlier = _sent_messages(session, org, start - CREDIT_WINDOW, end)
+    by_platform_id: dict[tuple[str, str], _Sent] = {}
+    timeline: dict[tuple[str, str], list[_Sent]] = defaultdict(list)
+    for sent in sorted(earlier, key=lambda s: (s.sent_at, s.message_id)):
+        timeline[(sent.account_id, sent.fan)].append(sent)
+        if sent.platform_message_id:
+            by_platform_id[(sent.account_id, sent.platform_message_id)] = sent
+        if sent.sent_at >= start and sent.sender in people:
+            figures = people[sent.sender]
+            figures.messages_sent += 1
+            figures.ppvs_sent += int(sent.priced)
+            figures.message_ids.append(sent.message_id)
+    purchases = in_organization(
+        select(
+            Earning.platform_account_id,
+            Earning.platform_message_id,
+            Earning.kind,
+            Earning.amount_cents,
+            Earning.occurred_at,
+            Fan.platform_fan_id,
+        ).join(Fan, Fan.id == Earning.fan_id),
+        org,
+        Earning,
+    ).where(Earning.occurred_at >= start, Earning.occurred_at < end, Earning.status == "done")
+    rows = [r for r in session.execute(purchases).tuples() if r[2] in CREDITED_KINDS]
+    _add_older_linked(session, org, rows, by_platform_id)
+    for account_id, message_ref, _kind, amount, occurred_at, platform_fan_id in rows:
+        linked = by_platform_id.get((account_id, message_ref)) if message_ref else None
+        credited = linked or _last_before(
+            timeline.get((account_id, platform_fan_id), []), occurred_at
+        )
+        if credited is None or credited.sender not in people:
+            continue
+        figures = people[credited.sender]
+        figures.purchases += 1
+        figures.revenue_cents += amount
+        if linked is not None and linked.priced:
+            figures.ppvs_bought += 1
+    return sorted(people.values(), key=lambda f: (-f.revenue_cents, -f.messages_sent, f.name))
+
+
+def _add_older_linked(
+    session: Session,
+    org: OrgId,
+    rows: list[tuple[Any, ...]],
+    by_platform_id: dict[tuple[str, str], _Sent],
+) -> None:
+    """Messages named by purchases but sent before the period's window (an old PPV bought now)."""
+    missing = {(r[0], r[1]) for r in rows if r[1] and (r[0], r[1]) not in by_platform_id}
+    if not missing:
+        return
+    stmt = in_organization(
+        select(
+            OutboundMessage.id,
+            _sender(),
+            OutboundMessage.platform_account_id,
+            OutboundMessage.platform_fan_id,
+            OutboundMessage.sent_at,
+            OutboundMessage.price_cents,
+            OutboundMessage.platform_message_id,
+        ),
+        org,
+        OutboundMessage,
+    ).where(
+        OutboundMessage.state == "sent",
+        OutboundMessage.platform_message_id.in_(sorted({ref for _, ref in missing})),
+    )
+    for mid, sender, account, fan, sent_at, price, platform_id in session.execute(stmt):
+        if sender is not None and (account, platform_id) in missing:
+            by_platform_id[(account, platform_id)] = _Sent(
+                mid, sender, account, fan or "", sent_at, bool(price), platform_id
+            )
+
+
+def _last_before(sent: list[_Sent], moment: dt.datetime) -> _Sent | None:
+    times = [s.sent_at for s in sent]
+    index = bisect.bisect_right(times, moment) - 1
+    if index < 0 or moment - sent[index].sent_at > CREDIT_WINDOW:
+        return None
+    return sent[index]
+
+
+def open_promises(
+    session: Session, org: OrgId, membership_id: str, start: dt.datetime, end: dt.datetime
+) -> list[dict[str, str]]:
+    """Messages the member wrote or approved in ``[start, end]`` that promise something, and
+    after which no paid message (the thing promised) went to that fan: the handover."""
+    member = memberships.get(session, org, membership_id)
+    written = in_organization(select(OutboundMessage), org, OutboundMessage).where(
+        _sender() == member.user_id,
+        OutboundMessage.created_at >= start,
+        OutboundMessage.created_at <= end,
+        OutboundMessage.state != "cancelled",
+        OutboundMessage.platform_fan_id.is_not(None),
+    )
+    found: list[dict[str, str]] = []
+    for message in session.scalars(written.order_by(OutboundMessage.created_at)):
+        if not PROMISE.search(message.text):
+            continue
+        later_paid = in_organization(select(OutboundMessage.id), org, OutboundMessage).where(
+            OutboundMessage.platform_account_id == message.platform_account_id,
+            OutboundMessage.platform_fan_id == message.platform_fan_id,
+            OutboundMessage.created_at > message.created_at,
+            OutboundMessage.price_cents > 0,
+        )
+        if session.scalars(later_paid.limit(1)).first() is not None:
+            continue
+        fan = session.scalars(
+            in_organization(select(Fan), org, Fan).where(
+                Fan.platform_account_id == message.platform_account_id,
+                Fan.platform_fan_id == message.platform_fan_id,
+            )
+        ).first()
+        found.append(
+            {
+                "message_id": message.id,
+                "fan_id": fan.id if fan else "",
+                "fan_name": (fan.display_name or fan.username) if fan else "",
+                "creator_id": fan.creator_id if fan else "",
+                "text": message.text[:280],
+                "at": message.created_at.isoformat(),
+            }
+        )
+    return found
