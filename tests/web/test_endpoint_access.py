@@ -28,6 +28,8 @@ from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind
 from huntaze.platforms.base import PlatformFan
 from huntaze.storage.blobs import blob_store
+from huntaze.team.schemas import ShiftCreate
+from huntaze.team.service import team
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,21 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/vault/{item_id}/thumbnail"),
     Endpoint("PATCH", "/api/v1/vault/{item_id}", {"folder": "Beach", "price_cents": 900}),
     Endpoint("DELETE", "/api/v1/vault/{item_id}"),
+    Endpoint("GET", "/api/v1/team/settings"),
+    Endpoint("PUT", "/api/v1/team/settings", {"time_zone": "Europe/Paris"}),
+    Endpoint("GET", "/api/v1/team/shifts"),
+    Endpoint(
+        "POST",
+        "/api/v1/team/shifts",
+        {"name": "Night", "weekdays": [5], "start_time": "22:00", "end_time": "04:00"},
+    ),
+    Endpoint("DELETE", "/api/v1/team/shifts/{shift_id}"),
+    Endpoint("PUT", "/api/v1/team/chatters/{membership_id}/capacity", {"capacity": 4}),
+    Endpoint("POST", "/api/v1/team/chatters/{membership_id}/extend"),
+    Endpoint("POST", "/api/v1/team/clock-in"),
+    Endpoint("POST", "/api/v1/team/clock-out"),
+    Endpoint("POST", "/api/v1/team/next-chat"),
+    Endpoint("GET", "/api/v1/team/leaderboard"),
 ]
 
 
@@ -197,8 +214,21 @@ def world(session: Session) -> World:
         blobs=blob_store(),
         limits=VaultLimits.from_settings(get_settings()),
     ).item
+    shift = team.create_shift(
+        session,
+        owner_a.actor,
+        ShiftCreate(
+            name="Day",
+            weekdays=[0],
+            start_time="09:00",
+            end_time="17:00",
+            creator_ids=[creator.id],
+            chatter_ids=[chatter_a.membership.id],
+        ),
+    ).shift
     session.commit()
     ids = {
+        "shift_id": shift.id,
         "membership_id": chatter_a.membership.id,
         "invitation_id": invitation.id,
         "key_id": key.id,
