@@ -129,7 +129,9 @@ def leaderboard(
         org,
         Earning,
     ).where(Earning.occurred_at >= start, Earning.occurred_at < end, Earning.status == "done")
-    rows = [tuple(r) for r in session.execute(purchases) if r[2] in CREDITED_KINDS]
+    rows: list[tuple[Any, ...]] = [
+        tuple(r) for r in session.execute(purchases) if r[2] in CREDITED_KINDS
+    ]
     _add_older_linked(session, org, rows, by_platform_id)
     for account_id, message_ref, _kind, amount, occurred_at, platform_fan_id in rows:
         linked = by_platform_id.get((account_id, message_ref)) if message_ref else None
