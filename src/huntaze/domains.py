@@ -46,6 +46,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("fans"),
     Domain("inbox", tasks="tasks"),
     Domain("content"),
+    Domain("campaigns", tasks="tasks"),
     Domain("team", tasks="tasks"),
 )
 

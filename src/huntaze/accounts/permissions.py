@@ -40,6 +40,8 @@ class Permission(StrEnum):
     AI_SETTINGS_MANAGE = "ai.settings_manage"
     FANS_READ = "fans.read"
     INBOX_SYNC = "inbox.sync"
+    CAMPAIGNS_READ = "campaigns.read"
+    CAMPAIGNS_WRITE = "campaigns.write"
     TEAM_MANAGE = "team.manage"
 
 
@@ -56,6 +58,7 @@ _READ = {
     Permission.MEMBERS_READ,
     Permission.OUTBOX_READ,
     Permission.FANS_READ,
+    Permission.CAMPAIGNS_READ,
 }
 _CHATTER = _READ | {
     Permission.OUTBOX_WRITE,
@@ -68,6 +71,7 @@ _MANAGER = _CHATTER | {
     Permission.PLATFORM_ACCOUNTS_WRITE,
     Permission.AUDIT_READ,
     Permission.COMPLIANCE_OVERRIDE_REVIEW,
+    Permission.CAMPAIGNS_WRITE,
     Permission.TEAM_MANAGE,
 }
 _ADMIN = _MANAGER | {

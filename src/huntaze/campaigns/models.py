@@ -1,0 +1,101 @@
+"""Segments, campaigns and the audience snapshot of a campaign (DESIGN.md §6 "Campaign").
+
+A segment is a set of rules over the fans of one platform account, plus fans always included
+and fans always excluded; it stays live (its members are whoever matches now). When a campaign
+starts, its audience is frozen into :class:`CampaignRecipient`: one row per fan (a unique
+constraint), in the treated group, the hold-out group or excluded with the reason. Each treated
+recipient becomes one outbound message with an idempotency key made of the campaign and the fan,
+so planning the same recipient twice (a killed worker, two workers) sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from huntaze.core.db import Base, IdMixin, TimestampMixin
+
+
+class Segment(IdMixin, TimestampMixin, Base):
+    """Saved rules over the fans of one platform account."""
+
+    __tablename__ = "segment"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    platform_account_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_account.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    include_fan_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exclude_fan_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Campaign(IdMixin, TimestampMixin, Base):
+    """A mass message or PPV offer to a segment, and where its sending stands."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (Index("ix_campaign_state", "state"),)
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    platform_account_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_account.id", ondelete="CASCADE")
+    )
+    segment_id: Mapped[str] = mapped_column(ForeignKey("segment.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    price_cents: Mapped[int | None] = mapped_column(default=None)
+    media_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    schedule: Mapped[str] = mapped_column(String(16), default="now")
+    send_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # For ``fan_local``: the wall-clock time each fan gets it in their own time zone.
+    local_time: Mapped[str | None] = mapped_column(String(16), default=None)
+    exclude_messaged_hours: Mapped[int | None] = mapped_column(default=None)
+    holdout_percent: Mapped[int] = mapped_column(default=10)
+    seed: Mapped[str] = mapped_column(String(32))
+    batch_size: Mapped[int] = mapped_column(default=50)
+    audience_count: Mapped[int] = mapped_column(default=0)
+    holdout_count: Mapped[int] = mapped_column(default=0)
+    excluded_count: Mapped[int] = mapped_column(default=0)
+    planned_count: Mapped[int] = mapped_column(default=0)
+    created_by_user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    state_note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class CampaignRecipient(IdMixin, Base):
+    """One fan of a campaign's frozen audience: treated, held out or excluded, and its send."""
+
+    __tablename__ = "campaign_recipient"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "fan_id"),
+        Index("ix_campaign_recipient_campaign_state", "campaign_id", "state", "send_after"),
+    )
+
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    fan_id: Mapped[str] = mapped_column(ForeignKey("fan.id", ondelete="CASCADE"))
+    platform_fan_id: Mapped[str] = mapped_column(String(64))
+    # The arm of the fan: treated | holdout | excluded.
+    arm: Mapped[str] = mapped_column(String(16))
+    # pending → queued (an outbound message exists) | refused (compliance) | cancelled;
+    # held_out and excluded never move.
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    send_after: Mapped[dt.datetime] = mapped_column()
+    outbound_message_id: Mapped[str | None] = mapped_column(String(32), default=None)

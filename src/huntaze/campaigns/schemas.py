@@ -1,0 +1,124 @@
+"""API shapes of segments and campaigns (DESIGN.md §6 "Campaign")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from huntaze.campaigns.rules import FanIdList, SegmentRules
+from huntaze.campaigns.states import Action, Kind, Schedule, State
+from huntaze.core.fields import AwareDatetime, ObjectId, PriceCents
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+LocalTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+MediaId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class SegmentDraft(BaseModel):
+    """Rules and lists of a segment, without a name: what the live count reads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform_account_id: ObjectId
+    rules: SegmentRules = SegmentRules()
+    include_fan_ids: FanIdList = []
+    exclude_fan_ids: FanIdList = []
+
+
+class SegmentIn(SegmentDraft):
+    """A saved segment."""
+
+    name: Name
+
+
+class SegmentOut(BaseModel):
+    """A saved segment as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    platform_account_id: str
+    name: str
+    rules: dict[str, Any]
+    include_fan_ids: list[str]
+    exclude_fan_ids: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class SegmentCountOut(BaseModel):
+    """How many fans a segment holds now, and how many of them opted out."""
+
+    fans: int
+    opted_out: int
+
+
+class CampaignIn(BaseModel):
+    """A new campaign (a draft until started)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    segment_id: ObjectId
+    kind: Kind = Kind.MESSAGE
+    text: Text
+    price_cents: PriceCents | None = None
+    media_ids: Annotated[list[MediaId], Field(max_length=20)] = []
+    schedule: Schedule = Schedule.NOW
+    send_at: AwareDatetime | None = None
+    local_time: LocalTime | None = None
+    exclude_messaged_hours: Annotated[int, Field(ge=1, le=24 * 30)] | None = 24
+    holdout_percent: Annotated[int, Field(ge=0, le=50)] = 10
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 50
+
+
+class CampaignOut(BaseModel):
+    """A campaign as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    platform_account_id: str
+    segment_id: str
+    name: str
+    kind: Kind
+    text: str
+    price_cents: int | None
+    media_ids: list[str]
+    state: State
+    schedule: Schedule
+    send_at: dt.datetime | None
+    local_time: str | None
+    exclude_messaged_hours: int | None
+    holdout_percent: int
+    batch_size: int
+    audience_count: int
+    holdout_count: int
+    excluded_count: int
+    planned_count: int
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    state_note: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProgressOut(BaseModel):
+    """Where a campaign's sending stands: its audience by arm and its messages by state."""
+
+    state: State
+    audience: int
+    held_out: int
+    excluded: int
+    pending: int
+    queued: int
+    sending: int
+    sent: int
+    failed: int
+    cancelled: int
+    refused: int
+    percent_done: int
+    actions: list[Action]

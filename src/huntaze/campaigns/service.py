@@ -1,0 +1,397 @@
+"""The campaigns service: segments with a live count, and campaigns from draft to done
+(DESIGN.md §6 "Campaign").
+
+Bad input is refused when the campaign is written and again when it is started, before anything
+is sent: an empty segment, a price outside the platform's range, a schedule in the past, an
+unknown template variable, a PPV without media, a text compliance blocks. Starting moves
+``draft → scheduled`` and wakes the worker (:mod:`huntaze.campaigns.dispatch`), which freezes the
+audience and plans paced batches; pause, resume and cancel are compare-and-set moves that the
+worker's next batch respects. The service never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huntaze.accounts.actor import Actor
+from huntaze.accounts.audit import audit, snapshot
+from huntaze.accounts.permissions import Permission
+from huntaze.campaigns.dispatch import SOURCE_KIND
+from huntaze.campaigns.models import Campaign, Segment
+from huntaze.campaigns.personalize import check_template, render
+from huntaze.campaigns.repository import campaigns_repo, recipients_repo, segments_repo
+from huntaze.campaigns.rules import SegmentRules, membership
+from huntaze.campaigns.schemas import (
+    CampaignIn,
+    ProgressOut,
+    SegmentCountOut,
+    SegmentDraft,
+    SegmentIn,
+)
+from huntaze.campaigns.states import ACTION_MOVES, Action, Kind, Schedule, State, actions_from
+from huntaze.campaigns.tasks import wake_campaign_after_commit
+from huntaze.compliance.models import Outcome
+from huntaze.content.service import vault
+from huntaze.core.db import new_id, utcnow
+from huntaze.core.errors import ConflictError, InvalidInputError, NotFoundError, field_error
+from huntaze.core.tenancy import OrgId, tenant_filter, trusted_org_id
+from huntaze.creators.service import creators
+from huntaze.fans.models import Fan
+from huntaze.outbox.batch import cancel_queued_of_source, check_texts, counts_of_source
+
+AUDIT_FIELDS = ("state", "name", "kind", "price_cents", "schedule", "segment_id")
+# The PPV prices each platform takes (cents); a platform not listed takes the common range.
+PPV_PRICE_RANGE: dict[str, tuple[int, int]] = {
+    "onlyfans": (300, 20_000),
+    "simulator": (300, 20_000),
+}
+DEFAULT_PPV_PRICE_RANGE = (300, 20_000)
+
+
+def invalid(field: str, message: str) -> InvalidInputError:
+    """A 422 naming the field at fault."""
+    return InvalidInputError(message, errors=[field_error(field, message)])
+
+
+def segment_condition(
+    org: OrgId,
+    account_id: str,
+    rules: SegmentRules,
+    include: list[str],
+    exclude: list[str],
+    now: dt.datetime,
+) -> list[object]:
+    """The WHERE clauses of a segment's fans: the organization, the account, the rules."""
+    return [
+        tenant_filter(Fan, org),
+        Fan.platform_account_id == account_id,
+        membership(rules, include=include, exclude=exclude, now=now),
+    ]
+
+
+class CampaignService:
+    """Segments and campaigns of an organization, with an audit row per change."""
+
+    # -- segments -----------------------------------------------------------------------
+
+    def count(self, session: Session, actor: Actor, draft: SegmentDraft) -> SegmentCountOut:
+        """How many fans the rules and lists hold now (the live count of the builder)."""
+        actor.require(Permission.CAMPAIGNS_READ)
+        creators.get_account(session, actor, draft.platform_account_id)
+        where = segment_condition(
+            actor.org,
+            draft.platform_account_id,
+            draft.rules,
+            list(draft.include_fan_ids),
+            list(draft.exclude_fan_ids),
+            utcnow(),
+        )
+        stmt = select(func.count(), func.count().filter(Fan.opted_out)).where(*where)  # type: ignore[arg-type]
+        fans_count, opted_out = session.execute(stmt).one()
+        return SegmentCountOut(fans=int(fans_count), opted_out=int(opted_out or 0))
+
+    def count_segment(self, session: Session, actor: Actor, segment: Segment) -> SegmentCountOut:
+        """The live count of a saved segment."""
+        return self.count(session, actor, draft_of(segment))
+
+    def segments(self, session: Session, actor: Actor) -> Sequence[Segment]:
+        actor.require(Permission.CAMPAIGNS_READ)
+        return segments_repo.all(session, actor.org)
+
+    def get_segment(self, session: Session, actor: Actor, segment_id: str) -> Segment:
+        actor.require(Permission.CAMPAIGNS_READ)
+        return segments_repo.get(session, actor.org, segment_id)
+
+    def create_segment(self, session: Session, actor: Actor, data: SegmentIn) -> Segment:
+        """Save a segment (its members stay live: they are whoever matches at each count)."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        creators.get_account(session, actor, data.platform_account_id)
+        if segments_repo.by_name(session, actor.org, data.name) is not None:
+            raise ConflictError(f"A segment named {data.name!r} exists already.")
+        segment = Segment(
+            organization_id=actor.org,
+            platform_account_id=data.platform_account_id,
+            name=data.name,
+            rules=data.rules.model_dump(exclude_defaults=True),
+            include_fan_ids=list(dict.fromkeys(data.include_fan_ids)),
+            exclude_fan_ids=list(dict.fromkeys(data.exclude_fan_ids)),
+        )
+        try:
+            with session.begin_nested():
+                session.add(segment)
+                session.flush()
+        except IntegrityError as exc:
+            raise ConflictError(f"A segment named {data.name!r} exists already.") from exc
+        audit.record(
+            session,
+            actor,
+            action="segment.create",
+            target_type="segment",
+            target_id=segment.id,
+            after={"name": segment.name, "rules": segment.rules},
+        )
+        return segment
+
+    def delete_segment(self, session: Session, actor: Actor, segment: Segment) -> None:
+        """Delete a segment no campaign uses."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        if campaigns_repo.using_segment(session, actor.org, segment.id):
+            raise ConflictError("Campaigns use this segment; it stays while they exist.")
+        audit.record(
+            session,
+            actor,
+            action="segment.delete",
+            target_type="segment",
+            target_id=segment.id,
+            before={"name": segment.name},
+        )
+        session.delete(segment)
+        session.flush()
+
+    # -- campaigns ----------------------------------------------------------------------
+
+    def list(
+        self, session: Session, actor: Actor, *, limit: int = 50, offset: int = 0
+    ) -> Sequence[Campaign]:
+        actor.require(Permission.CAMPAIGNS_READ)
+        return campaigns_repo.newest(session, actor.org, limit=limit, offset=offset)
+
+    def get(self, session: Session, actor: Actor, campaign_id: str) -> Campaign:
+        actor.require(Permission.CAMPAIGNS_READ)
+        return campaigns_repo.get(session, actor.org, campaign_id)
+
+    def create(self, session: Session, actor: Actor, data: CampaignIn) -> Campaign:
+        """A draft campaign, refused with a clear message when anything in it cannot be sent."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        segment = segments_repo.get(session, actor.org, data.segment_id)
+        self._check(session, actor, data, segment)
+        campaign = Campaign(
+            organization_id=actor.org,
+            platform_account_id=segment.platform_account_id,
+            segment_id=segment.id,
+            name=data.name,
+            kind=data.kind.value,
+            text=data.text,
+            price_cents=data.price_cents,
+            media_ids=list(data.media_ids),
+            state=State.DRAFT.value,
+            schedule=data.schedule.value,
+            send_at=data.send_at,
+            local_time=data.local_time,
+            exclude_messaged_hours=data.exclude_messaged_hours,
+            holdout_percent=data.holdout_percent,
+            batch_size=data.batch_size,
+            seed=new_id(),
+            created_by_user_id=actor.user_id,
+        )
+        session.add(campaign)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="campaign.create",
+            target_type="campaign",
+            target_id=campaign.id,
+            after=snapshot(campaign, AUDIT_FIELDS),
+        )
+        return campaign
+
+    def start(self, session: Session, actor: Actor, campaign: Campaign) -> Campaign:
+        """Check the campaign again and hand it to the worker (``draft → scheduled``)."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        segment = segments_repo.get(session, actor.org, campaign.segment_id)
+        self._check(session, actor, input_of(campaign), segment)
+        self._move(session, actor, campaign, Action.START)
+        wake_campaign_after_commit(session, campaign.id)
+        return campaign
+
+    def pause(self, session: Session, actor: Actor, campaign: Campaign) -> Campaign:
+        """Stop planning new batches; what is already queued (at most one batch) still goes."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        self._move(session, actor, campaign, Action.PAUSE)
+        return campaign
+
+    def resume(self, session: Session, actor: Actor, campaign: Campaign) -> Campaign:
+        """Plan batches again from where the campaign stopped."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        self._move(session, actor, campaign, Action.RESUME)
+        wake_campaign_after_commit(session, campaign.id)
+        return campaign
+
+    def cancel(self, session: Session, actor: Actor, campaign: Campaign) -> Campaign:
+        """End the campaign: no more batches, queued messages cancelled, pending recipients
+        cancelled; a message a worker is sending right now finishes."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        self._move(session, actor, campaign, Action.CANCEL, finished_at=utcnow())
+        cancelled = cancel_queued_of_source(
+            session, actor, source_kind=SOURCE_KIND, source_id=campaign.id
+        )
+        recipients_repo.cancel_pending(session, campaign.id)
+        campaign.state_note = f"Cancelled; {cancelled} queued messages were not sent."
+        session.flush()
+        return campaign
+
+    def progress(self, session: Session, actor: Actor, campaign: Campaign) -> ProgressOut:
+        """The audience by arm and the messages by state (two queries)."""
+        actor.require(Permission.CAMPAIGNS_READ)
+        return progress_of(session, campaign)
+
+    # -- checks -------------------------------------------------------------------------
+
+    def _check(self, session: Session, actor: Actor, data: CampaignIn, segment: Segment) -> None:
+        check_template(data.text)
+        account = creators.get_account(session, actor, segment.platform_account_id)
+        if data.kind is Kind.PPV:
+            low, high = PPV_PRICE_RANGE.get(account.platform, DEFAULT_PPV_PRICE_RANGE)
+            if data.price_cents is None:
+                raise invalid("price_cents", "A PPV needs a price.")
+            if not low <= data.price_cents <= high:
+                raise invalid(
+                    "price_cents",
+                    f"{account.platform} takes a PPV price between ${low / 100:.2f} and "
+                    f"${high / 100:.2f}; {data.price_cents / 100:.2f} is outside it.",
+                )
+            if not data.media_ids:
+                raise invalid("media_ids", "A PPV needs at least one vault item to unlock.")
+        elif data.price_cents:
+            raise invalid("price_cents", "A message has no price; choose kind ppv to sell.")
+        for item_id in data.media_ids:
+            try:
+                item = vault.get(session, actor, item_id)
+            except NotFoundError as exc:
+                raise invalid("media_ids", f"There is no vault item {item_id!r}.") from exc
+            if item.creator_id != account.creator_id:
+                raise invalid("media_ids", f"The vault item {item_id!r} is another creator's.")
+        now = utcnow()
+        if data.schedule is Schedule.AT:
+            if data.send_at is None:
+                raise invalid("send_at", "Scheduling at a time needs send_at.")
+            if data.send_at <= now:
+                raise invalid("send_at", "The schedule is in the past; pick a later time.")
+        elif data.send_at is not None:
+            raise invalid("send_at", "send_at applies to the schedule 'at' only.")
+        if data.schedule is Schedule.FAN_LOCAL and data.local_time is None:
+            raise invalid("local_time", "Sending in each fan's local time needs local_time.")
+        counted = self.count_segment(session, actor, segment)
+        if counted.fans - counted.opted_out <= 0:
+            raise invalid(
+                "segment_id",
+                f"The segment {segment.name!r} has no fans who can be messaged now; "
+                "nothing would be sent.",
+            )
+        creator = creators.get(session, actor, account.creator_id)
+        sample = render(
+            data.text, {"name": "Alex", "username": "alex", "creator": creator.display_name}
+        )
+        verdict = check_texts(
+            session,
+            actor,
+            creator_id=account.creator_id,
+            texts=[sample],
+            is_ppv=data.kind is Kind.PPV,
+        )[sample]
+        if verdict.verdict == Outcome.BLOCK:
+            reasons = "; ".join(hit.reason for hit in verdict.hits)
+            raise invalid("text", f"Compliance blocks this text: {reasons}")
+
+    def _move(
+        self, session: Session, actor: Actor, campaign: Campaign, action: Action, **values: object
+    ) -> None:
+        froms, target = ACTION_MOVES[action]
+        if State(campaign.state) not in froms:
+            possible = ", ".join(a.value for a in actions_from(campaign.state)) or "nothing more"
+            raise ConflictError(
+                f"A {campaign.state} campaign cannot be {PAST[action]}; it can be: {possible}."
+            )
+        before = campaign.state
+        if not campaigns_repo.move(
+            session, campaign.id, from_states=sorted(froms), to_state=target, **values
+        ):
+            session.refresh(campaign)
+            raise ConflictError(f"The campaign changed meanwhile; it is {campaign.state} now.")
+        session.refresh(campaign)
+        audit.record(
+            session,
+            actor,
+            action=f"campaign.{action.value}",
+            target_type="campaign",
+            target_id=campaign.id,
+            before={"state": before},
+            after={"state": campaign.state},
+        )
+
+
+PAST = {
+    Action.START: "started",
+    Action.PAUSE: "paused",
+    Action.RESUME: "resumed",
+    Action.CANCEL: "cancelled",
+}
+
+
+def draft_of(segment: Segment) -> SegmentDraft:
+    """A saved segment as the builder's draft (what the count reads)."""
+    return SegmentDraft(
+        platform_account_id=segment.platform_account_id,
+        rules=SegmentRules.model_validate(segment.rules),
+        include_fan_ids=list(segment.include_fan_ids),
+        exclude_fan_ids=list(segment.exclude_fan_ids),
+    )
+
+
+def input_of(campaign: Campaign) -> CampaignIn:
+    """A stored campaign as its input, to check it again when it starts."""
+    return CampaignIn(
+        name=campaign.name,
+        segment_id=campaign.segment_id,
+        kind=Kind(campaign.kind),
+        text=campaign.text,
+        price_cents=campaign.price_cents,
+        media_ids=list(campaign.media_ids),
+        schedule=Schedule(campaign.schedule),
+        send_at=campaign.send_at,
+        local_time=campaign.local_time,
+        exclude_messaged_hours=campaign.exclude_messaged_hours,
+        holdout_percent=campaign.holdout_percent,
+        batch_size=campaign.batch_size,
+    )
+
+
+def progress_of(session: Session, campaign: Campaign) -> ProgressOut:
+    """Where a campaign's sending stands (two grouped counts)."""
+    arms = recipients_repo.counts(session, campaign.id)
+    sends = counts_of_source(
+        session,
+        trusted_org_id(campaign.organization_id),
+        source_kind=SOURCE_KIND,
+        source_id=campaign.id,
+    )
+    treated = sum(arms.get(s, 0) for s in ("pending", "queued", "refused", "cancelled"))
+    finished = sends.get("sent", 0) + sends.get("failed", 0) + sends.get("cancelled", 0)
+    finished += arms.get("refused", 0) + arms.get("cancelled", 0)
+    percent = 100 if treated == 0 and campaign.state == State.DONE else 0
+    if treated:
+        percent = min(100, int(100 * finished / treated))
+    return ProgressOut(
+        state=State(campaign.state),
+        audience=sum(arms.values()),
+        held_out=arms.get("held_out", 0),
+        excluded=arms.get("excluded", 0),
+        pending=arms.get("pending", 0),
+        queued=sends.get("queued", 0),
+        sending=sends.get("sending", 0),
+        sent=sends.get("sent", 0),
+        failed=sends.get("failed", 0),
+        cancelled=sends.get("cancelled", 0) + arms.get("cancelled", 0),
+        refused=arms.get("refused", 0),
+        percent_done=percent,
+        actions=actions_from(campaign.state),
+    )
+
+
+campaigns = CampaignService()
