@@ -29,7 +29,7 @@ up: install
 	$(BIN)/huntaze up
 
 ## System packages the tests need, installed only when missing (Debian).
-SYSTEM_PACKAGES := chromium fonts-noto-color-emoji
+SYSTEM_PACKAGES := chromium fonts-noto-color-emoji poppler-utils
 
 system-deps:
 	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \

@@ -42,7 +42,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("compliance", models="records"),
     Domain("ai", models="records"),
     Domain("ai.similarity", models="records"),
-    Domain("analytics"),
+    Domain("analytics", tasks="tasks"),
     Domain("fans"),
     Domain("inbox", tasks="tasks"),
     Domain("content"),

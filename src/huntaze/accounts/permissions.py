@@ -40,6 +40,7 @@ class Permission(StrEnum):
     AI_SETTINGS_MANAGE = "ai.settings_manage"
     FANS_READ = "fans.read"
     INBOX_SYNC = "inbox.sync"
+    ANALYTICS_READ = "analytics.read"
     CAMPAIGNS_READ = "campaigns.read"
     CAMPAIGNS_WRITE = "campaigns.write"
     TEAM_MANAGE = "team.manage"
@@ -71,6 +72,7 @@ _MANAGER = _CHATTER | {
     Permission.PLATFORM_ACCOUNTS_WRITE,
     Permission.AUDIT_READ,
     Permission.COMPLIANCE_OVERRIDE_REVIEW,
+    Permission.ANALYTICS_READ,
     Permission.CAMPAIGNS_WRITE,
     Permission.TEAM_MANAGE,
 }

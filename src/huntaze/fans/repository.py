@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, or_, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from huntaze.core.repository import TenantRepository
-from huntaze.core.tenancy import OrgId, tenant_filter
+from huntaze.core.tenancy import OrgId, in_organization, tenant_filter
 from huntaze.fans.models import Fan
 
 # A fan who has paid at least this much is a "big spender" in the inbox's view of that name.
@@ -34,6 +34,18 @@ class FanRepository(TenantRepository[Fan]):
             Fan.platform_account_id == account_id, Fan.platform_fan_id.in_(wanted)
         )
         return {fan.platform_fan_id: fan for fan in session.scalars(stmt)}
+
+    def names(self, session: Session, org: OrgId, fan_ids: Iterable[str]) -> dict[str, str]:
+        """Display names (usernames where blank) of the fans among ``fan_ids``."""
+        ids = list(set(fan_ids))
+        if not ids:
+            return {}
+        rows = session.execute(
+            in_organization(select(Fan.id, Fan.display_name, Fan.username), org, Fan).where(
+                Fan.id.in_(ids)
+            )
+        )
+        return {fan_id: name or username for fan_id, name, username in rows}
 
     def search(
         self,

@@ -108,6 +108,11 @@ class FanService:
         require_on_shift(session, actor, fan.creator_id, utcnow())
         return fan
 
+    def names(self, session: Session, actor: Actor, fan_ids: Sequence[str]) -> dict[str, str]:
+        """Display names (or usernames) of the organization's fans by id, in one query."""
+        actor.require(Permission.FANS_READ)
+        return fans_repo.names(session, actor.org, fan_ids)
+
     def upsert_from_platform(
         self, session: Session, account: AccountRef, items: Sequence[PlatformFan]
     ) -> list[EventIn]:

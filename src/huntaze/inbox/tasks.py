@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from huntaze.analytics.tasks import refresh_rollups
 from huntaze.core.db import get_database
 from huntaze.core.locks import LockTimeoutError
 from huntaze.core.observability import get_logger
-from huntaze.core.tasks import enqueue_after_commit, periodic_task, task
+from huntaze.core.tasks import enqueue_after_commit, enqueue_now, periodic_task, task
 from huntaze.core.tenancy import trusted_org_id
 from huntaze.creators.service import creators
 from huntaze.inbox.sync import sync_account
@@ -32,6 +33,9 @@ def _run(organization_id: str, account_id: str) -> str:
         # The cursor row keeps the error for the account page; the next run tries again.
         log.warning("inbox_sync_failed", account_id=account_id, error=exc.message)
         return f"failed: {exc.message}"
+    if report.new_events:
+        # The days the new events fall on are recomputed now, not at the next periodic refresh.
+        enqueue_now(refresh_rollups, organization_id)
     return f"synced {sum(report.items.values())} items"
 
 

@@ -1,0 +1,158 @@
+"""JSON API of analytics under ``/api/v1/analytics`` (DESIGN.md §8.1: thin routes): the agency
+overview, one creator's KPIs beside the previous period, CSV of the days, the monthly PDF, the
+settings of how days are cut, and a refresh of the rollups on demand."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from huntaze.accounts.auth import ApiActor
+from huntaze.analytics.auth import AnalyticsReader
+from huntaze.analytics.rollups import REVENUE_TYPES
+from huntaze.analytics.schemas import (
+    AgencyOut,
+    AgencyRowOut,
+    CreatorKpisOut,
+    InsightOut,
+    KpisOut,
+    SettingsIn,
+    SettingsOut,
+)
+from huntaze.analytics.service import analytics, parse_period
+from huntaze.core.errors import InvalidInputError
+from huntaze.core.http import DbSession
+from huntaze.creators.auth import CreatorFromPath
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+Start = Annotated[dt.date | None, Query(description="First day (in the agency's zone).")]
+End = Annotated[dt.date | None, Query(description="Last day, included.")]
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+
+
+@router.get("/overview", response_model=AgencyOut)
+def overview(
+    actor: AnalyticsReader, session: DbSession, start: Start = None, end: End = None
+) -> AgencyOut:
+    """Every creator over the period beside the previous period, and the agency's total."""
+    period = parse_period(start, end, analytics.zone(session, actor))
+    data = analytics.agency_overview(session, actor, period)
+    return AgencyOut(
+        zone=data.zone,
+        rows=[
+            AgencyRowOut(
+                creator_id=row.creator.id,
+                display_name=row.creator.display_name,
+                current=KpisOut.of(row.current),
+                previous=KpisOut.of(row.previous),
+            )
+            for row in data.rows
+        ],
+        total=KpisOut.of(data.total),
+        total_previous=KpisOut.of(data.total_previous),
+    )
+
+
+@router.get("/creators/{creator_id}", response_model=CreatorKpisOut)
+def creator_kpis(
+    creator: CreatorFromPath,
+    actor: AnalyticsReader,
+    session: DbSession,
+    start: Start = None,
+    end: End = None,
+) -> CreatorKpisOut:
+    """One creator's KPIs over the period (30 days by default), the previous period, insights."""
+    period = parse_period(start, end, analytics.zone(session, actor))
+    data = analytics.creator_dashboard(session, actor, creator, period)
+    return CreatorKpisOut(
+        creator_id=creator.id,
+        zone=data.zone,
+        current=KpisOut.of(data.current),
+        previous=KpisOut.of(data.previous),
+        insights=[
+            InsightOut(kind=i.kind, day=i.day, title=i.title, text=i.text) for i in data.insights
+        ],
+    )
+
+
+@router.get("/creators/{creator_id}/days.csv", response_class=Response)
+def creator_days_csv(
+    creator: CreatorFromPath,
+    actor: AnalyticsReader,
+    session: DbSession,
+    start: Start = None,
+    end: End = None,
+) -> Response:
+    """Revenue per day and type over the period, as CSV (cents)."""
+    period = parse_period(start, end, analytics.zone(session, actor))
+    data = analytics.creator_dashboard(session, actor, creator, period)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["day", *(f"{t}_cents" for t in REVENUE_TYPES), "total_cents"])
+    for day, by_type in data.current.daily_gross_by_type.items():
+        values = [by_type.get(t, 0) for t in REVENUE_TYPES]
+        writer.writerow([day.isoformat(), *values, sum(values)])
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", creator.display_name).strip("-") or "creator"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-days.csv"'},
+    )
+
+
+def parse_month(value: str | None, zone: str) -> dt.date:
+    """The first day of ``YYYY-MM`` (this month when blank); 422 for a month that is not one."""
+    if not value:
+        return analytics_today(zone).replace(day=1)
+    try:
+        return dt.date(int(value[:4]), int(value[5:7]), 1)
+    except ValueError:
+        raise InvalidInputError("month must be YYYY-MM with a month from 01 to 12.") from None
+
+
+def analytics_today(zone: str) -> dt.date:
+    """Today in ``zone``."""
+    from huntaze.analytics.rollups import local_day
+    from huntaze.core.db import utcnow
+
+    return local_day(utcnow(), zone)
+
+
+@router.get("/creators/{creator_id}/report.pdf", response_class=Response)
+def creator_report_pdf(
+    creator: CreatorFromPath, actor: AnalyticsReader, session: DbSession, month: Month = None
+) -> Response:
+    """The creator's monthly report (this month by default) as PDF."""
+    first = parse_month(month, analytics.zone(session, actor))
+    pdf = analytics.monthly_report(session, actor, creator, first)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="report-{first:%Y-%m}.pdf"'},
+    )
+
+
+@router.get("/settings", response_model=SettingsOut)
+def get_settings(actor: AnalyticsReader, session: DbSession) -> SettingsOut:
+    """The agency's time zone and whether days are cut in UTC instead."""
+    timezone, use_utc = analytics.settings(session, actor)
+    return SettingsOut(timezone=timezone, use_utc=use_utc, zone=analytics.zone(session, actor))
+
+
+@router.put("/settings", response_model=SettingsOut)
+def put_settings(body: SettingsIn, actor: ApiActor, session: DbSession) -> SettingsOut:
+    """Set the time zone (or UTC); the rollups are recomputed in the new zone."""
+    zone = analytics.update_settings(session, actor, timezone=body.timezone, use_utc=body.use_utc)
+    return SettingsOut(timezone=body.timezone, use_utc=body.use_utc, zone=zone)
+
+
+@router.post("/refresh")
+def refresh(actor: AnalyticsReader, session: DbSession) -> dict[str, int]:
+    """Recompute now the days that have new events; how many days."""
+    return {"days": analytics.refresh(session, actor)}
