@@ -208,3 +208,21 @@ def test_the_page_shows_errors_beside_the_fields(
         },
     )
     assert settings.status_code == 422 and 'data-testid="error-default_capacity"' in settings.text
+
+
+PAYLOAD = "'+alert(3)+'\"><img src=x onerror=alert(4)><script>alert(5)</script>"
+
+
+@pytest.mark.parametrize("who", ["owner", "chatter"])
+def test_every_team_page_renders_escaped(
+    client: TestClient, session: Session, crew: Team, who: str
+) -> None:
+    headers = api_headers(client, session, crew.manager)
+    body = _shift(crew, name=PAYLOAD[:80], chatter_ids=[crew.chatter.membership.id])
+    assert client.post("/api/v1/team/shifts", json=body, headers=headers).status_code == 201
+    log_in(client, session, getattr(crew, who))
+    for path in ("/shifts", "/shifts/me", "/leaderboard", "/leaderboard.csv?days=30"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "<script>alert(5)" not in page.text and "onerror=alert(4)><" not in page.text
+    assert client.post("/shifts/clock-in", data={"csrf_token": ""}).status_code == 403

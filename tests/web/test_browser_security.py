@@ -220,6 +220,14 @@ def _store_payloads(page: Any, world: World, csrf: str) -> None:
         },
     )
     world.creator_id = creator["id"]
+    shift = {
+        "name": PAYLOAD[:80],
+        "weekdays": [0, 1, 2, 3, 4, 5, 6],
+        "start_time": "00:00",
+        "end_time": "23:59",
+        "creator_ids": [world.creator_id],
+    }
+    _api(page, world, csrf, "POST", "/team/shifts", shift)
     upload = page.request.fetch(
         f"{world.url}/api/v1/creators/{world.creator_id}/vault?filename={quote(PAYLOAD)}",
         method="POST",
