@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from huntaze.core.bulk import update_rows
 from huntaze.core.repository import TenantRepository
-from huntaze.core.tenancy import OrgId, in_organization, tenant_filter
+from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.fans.models import Fan
 
 # A fan who has paid at least this much is a "big spender" in the inbox's view of that name.
@@ -112,23 +113,18 @@ class FanRepository(TenantRepository[Fan]):
         return session.scalars(stmt.order_by(*order).limit(limit)).all()
 
     def update_many(self, session: Session, org: OrgId, changes: Sequence[dict[str, Any]]) -> None:
-        """Apply per-fan column changes (each dict has the fan's ``id``): one executemany per
-        set of columns; fans already loaded in the session are refreshed on next use."""
+        """Apply per-fan column changes (each dict has the fan's ``id``): one statement per set
+        of columns; fans already loaded in the session are refreshed on next use."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for change in changes:
             groups.setdefault(tuple(sorted(k for k in change if k != "id")), []).append(change)
-        table = cast(Table, Fan.__table__)
         for columns, rows in groups.items():
-            statement = (
-                update(table)
-                .where(table.c.id == bindparam("fan_id"), tenant_filter(Fan, org))
-                .values({name: bindparam(f"new_{name}") for name in columns})
+            update_rows(
+                session,
+                Fan,
+                [{"id": row["id"], **{name: row[name] for name in columns}} for row in rows],
+                where={"organization_id": org},
             )
-            params = [
-                {"fan_id": row["id"], **{f"new_{name}": row[name] for name in columns}}
-                for row in rows
-            ]
-            session.execute(statement, params)
         changed = {change["id"] for change in changes}
         for loaded in list(session.identity_map.values()):
             if isinstance(loaded, Fan) and loaded.id in changed:
