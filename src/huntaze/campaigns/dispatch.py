@@ -43,7 +43,7 @@ from huntaze.campaigns.states import Arm, Kind, RecipientState, Schedule, State
 from huntaze.compliance.models import Verdict
 from huntaze.core.bulk import insert_new
 from huntaze.core.db import get_database, new_id, utcnow
-from huntaze.core.tenancy import OrgId, tenant_filter, trusted_org_id
+from huntaze.core.tenancy import tenant_filter, trusted_org_id
 from huntaze.creators.service import creators
 from huntaze.fans.models import Fan
 from huntaze.outbox.batch import BatchItem, BatchSpec, counts_of_source, create_batch
@@ -229,13 +229,15 @@ def _plan_batch(
         pending = recipients_repo.counts(session, campaign.id).get(RecipientState.PENDING, 0)
         return None if not pending and not in_flight else 0
     actor = campaign_actor(campaign)
-    fans = _fan_values(session, org, [r.fan_id for r in due])
     creator_name = _creator_name(session, actor, campaign.platform_account_id)
     items = [
         BatchItem(
             idempotency_key=idempotency_key(campaign.id, r.fan_id),
             platform_fan_id=r.platform_fan_id,
-            text=render(campaign.text, fans[r.fan_id].values(creator_name)),
+            text=render(
+                campaign.text,
+                FanValues(username=r.username, display_name=r.display_name).values(creator_name),
+            ),
         )
         for r in due
     ]
@@ -275,15 +277,6 @@ def _plan_batch(
 
 class _NoLongerSendingError(Exception):
     """A pause or cancel committed while a batch was being planned: the batch is undone."""
-
-
-def _fan_values(session: Session, org: OrgId, fan_ids: list[str]) -> dict[str, FanValues]:
-    rows = session.execute(
-        select(Fan.id, Fan.username, Fan.display_name).where(
-            tenant_filter(Fan, org), Fan.id.in_(fan_ids)
-        )
-    ).all()
-    return {row[0]: FanValues(username=row[1], display_name=row[2]) for row in rows}
 
 
 def _creator_name(session: Session, actor: Actor, account_id: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,6 +16,7 @@ from huntaze.campaigns.states import State, check_move
 from huntaze.core.db import utcnow
 from huntaze.core.repository import TenantRepository
 from huntaze.core.tenancy import OrgId, tenant_filter
+from huntaze.fans.models import Fan
 
 
 class SegmentRepository(TenantRepository[Segment]):
@@ -91,6 +93,17 @@ class CampaignRepository(TenantRepository[Campaign]):
         return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True, slots=True)
+class DueRecipient:
+    """A recipient to plan: its row, its fan and the names its text is rendered with."""
+
+    id: str
+    fan_id: str
+    platform_fan_id: str
+    username: str
+    display_name: str
+
+
 class RecipientRepository:
     """The frozen audience of campaigns."""
 
@@ -104,9 +117,18 @@ class RecipientRepository:
 
     def due(
         self, session: Session, campaign_id: str, *, now: dt.datetime, limit: int
-    ) -> Sequence[CampaignRecipient]:
+    ) -> Sequence[DueRecipient]:
+        """The next pending recipients whose time has come, with their fan's names (one
+        query, plain rows)."""
         stmt = (
-            select(CampaignRecipient)
+            select(
+                CampaignRecipient.id,
+                CampaignRecipient.fan_id,
+                CampaignRecipient.platform_fan_id,
+                Fan.username,
+                Fan.display_name,
+            )
+            .join(Fan, Fan.id == CampaignRecipient.fan_id)
             .where(
                 CampaignRecipient.campaign_id == campaign_id,
                 CampaignRecipient.state == "pending",
@@ -115,7 +137,7 @@ class RecipientRepository:
             .order_by(CampaignRecipient.send_after, CampaignRecipient.id)
             .limit(limit)
         )
-        return session.scalars(stmt).all()
+        return [DueRecipient(*row) for row in session.execute(stmt).all()]
 
     def cancel_pending(self, session: Session, campaign_id: str) -> int:
         stmt = (

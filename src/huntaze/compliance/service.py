@@ -18,6 +18,7 @@ being skipped.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
@@ -96,6 +97,28 @@ class ComplianceService:
             else None
         )
         return _with_hits(compiled.check(text, context), broken)
+
+    def check_many(
+        self,
+        session: Session,
+        *,
+        org: OrgId,
+        creator_id: str | None,
+        texts: Iterable[str],
+        direction: Direction,
+        delivery: Delivery | None = None,
+    ) -> dict[str, Verdict]:
+        """:meth:`check` for many texts under the same rules and delivery (a campaign's batch):
+        the applicable rules are looked up once; each distinct text is checked once."""
+        compiled, broken = self._rules(session, org, creator_id, direction)
+        context = (
+            sending_context(delivery)
+            if delivery is not None and direction is Direction.OUTBOUND
+            else None
+        )
+        return {
+            text: _with_hits(compiled.check(text, context), broken) for text in dict.fromkeys(texts)
+        }
 
     def check_before_send(
         self,

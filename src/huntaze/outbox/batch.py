@@ -74,17 +74,18 @@ def check_texts(
 ) -> dict[str, Verdict]:
     """The verdict on each distinct text (the ones already in ``known`` are not checked again)."""
     verdicts = dict(known or {})
-    now = utcnow()
-    for text in dict.fromkeys(texts):
-        if text not in verdicts:
-            verdicts[text] = compliance.check(
+    new_texts = [text for text in dict.fromkeys(texts) if text not in verdicts]
+    if new_texts:
+        verdicts.update(
+            compliance.check_many(
                 session,
                 org=actor.org,
                 creator_id=creator_id,
-                text=text,
+                texts=new_texts,
                 direction=Direction.OUTBOUND,
-                delivery=Delivery(fan=None, is_ppv=is_ppv, now=now),
+                delivery=Delivery(fan=None, is_ppv=is_ppv, now=utcnow()),
             )
+        )
     return verdicts
 
 

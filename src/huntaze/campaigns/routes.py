@@ -1,0 +1,119 @@
+"""JSON API of segments and campaigns under ``/api/v1`` (DESIGN.md §6 "Campaign", §8.1: thin
+routes). Starting, pausing, resuming and cancelling change rows only; a worker plans and sends.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from huntaze.accounts.auth import ApiActor
+from huntaze.campaigns.auth import CampaignFromPath, SegmentFromPath
+from huntaze.campaigns.schemas import (
+    CampaignIn,
+    CampaignOut,
+    ProgressOut,
+    SegmentCountOut,
+    SegmentDraft,
+    SegmentIn,
+    SegmentOut,
+)
+from huntaze.campaigns.service import campaigns
+from huntaze.core.fields import MAX_OFFSET
+from huntaze.core.http import DbSession
+
+router = APIRouter(tags=["campaigns"])
+
+
+@router.get("/segments", response_model=list[SegmentOut])
+def list_segments(actor: ApiActor, session: DbSession) -> list[SegmentOut]:
+    """The organization's saved segments, by name."""
+    return [SegmentOut.model_validate(s) for s in campaigns.segments(session, actor)]
+
+
+@router.post("/segments", response_model=SegmentOut, status_code=201)
+def create_segment(body: SegmentIn, actor: ApiActor, session: DbSession) -> SegmentOut:
+    """Save a segment: rules over one platform account's fans, plus include and exclude lists."""
+    return SegmentOut.model_validate(campaigns.create_segment(session, actor, body))
+
+
+@router.post("/segments/count", response_model=SegmentCountOut)
+def count_segment_draft(body: SegmentDraft, actor: ApiActor, session: DbSession) -> SegmentCountOut:
+    """How many fans rules and lists hold right now (the builder's live count)."""
+    return campaigns.count(session, actor, body)
+
+
+@router.get("/segments/{segment_id}", response_model=SegmentOut)
+def get_segment(segment: SegmentFromPath) -> SegmentOut:
+    """One saved segment."""
+    return SegmentOut.model_validate(segment)
+
+
+@router.get("/segments/{segment_id}/count", response_model=SegmentCountOut)
+def count_segment(segment: SegmentFromPath, actor: ApiActor, session: DbSession) -> SegmentCountOut:
+    """How many fans a saved segment holds now (it stays live)."""
+    return campaigns.count_segment(session, actor, segment)
+
+
+@router.delete("/segments/{segment_id}", status_code=204)
+def delete_segment(segment: SegmentFromPath, actor: ApiActor, session: DbSession) -> Response:
+    """Delete a segment that no campaign uses."""
+    campaigns.delete_segment(session, actor, segment)
+    return Response(status_code=204)
+
+
+@router.get("/campaigns", response_model=list[CampaignOut])
+def list_campaigns(
+    actor: ApiActor,
+    session: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> list[CampaignOut]:
+    """The organization's campaigns, newest first."""
+    found = campaigns.list(session, actor, limit=limit, offset=offset)
+    return [CampaignOut.model_validate(c) for c in found]
+
+
+@router.post("/campaigns", response_model=CampaignOut, status_code=201)
+def create_campaign(body: CampaignIn, actor: ApiActor, session: DbSession) -> CampaignOut:
+    """A draft campaign; refused (422) when it could not be sent as written."""
+    return CampaignOut.model_validate(campaigns.create(session, actor, body))
+
+
+@router.get("/campaigns/{campaign_id}", response_model=CampaignOut)
+def get_campaign(campaign: CampaignFromPath) -> CampaignOut:
+    """One campaign."""
+    return CampaignOut.model_validate(campaign)
+
+
+@router.get("/campaigns/{campaign_id}/progress", response_model=ProgressOut)
+def campaign_progress(
+    campaign: CampaignFromPath, actor: ApiActor, session: DbSession
+) -> ProgressOut:
+    """The audience by arm and the messages by state."""
+    return campaigns.progress(session, actor, campaign)
+
+
+@router.post("/campaigns/{campaign_id}/start", response_model=CampaignOut)
+def start_campaign(campaign: CampaignFromPath, actor: ApiActor, session: DbSession) -> CampaignOut:
+    """Check the campaign again and hand it to the worker."""
+    return CampaignOut.model_validate(campaigns.start(session, actor, campaign))
+
+
+@router.post("/campaigns/{campaign_id}/pause", response_model=CampaignOut)
+def pause_campaign(campaign: CampaignFromPath, actor: ApiActor, session: DbSession) -> CampaignOut:
+    """Plan no more batches (at most the batch already queued still goes out)."""
+    return CampaignOut.model_validate(campaigns.pause(session, actor, campaign))
+
+
+@router.post("/campaigns/{campaign_id}/resume", response_model=CampaignOut)
+def resume_campaign(campaign: CampaignFromPath, actor: ApiActor, session: DbSession) -> CampaignOut:
+    """Continue a paused campaign with its next pending recipients."""
+    return CampaignOut.model_validate(campaigns.resume(session, actor, campaign))
+
+
+@router.post("/campaigns/{campaign_id}/cancel", response_model=CampaignOut)
+def cancel_campaign(campaign: CampaignFromPath, actor: ApiActor, session: DbSession) -> CampaignOut:
+    """End the campaign: queued messages and pending recipients are cancelled."""
+    return CampaignOut.model_validate(campaigns.cancel(session, actor, campaign))
