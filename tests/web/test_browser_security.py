@@ -63,6 +63,7 @@ class World:
     creator_id: str = ""
     account_id: str = ""
     invitation_token: str = ""
+    campaign_id: str = ""
     stored: dict[str, int] = field(default_factory=dict)
 
 
@@ -280,6 +281,11 @@ def _store_payloads(page: Any, world: World, csrf: str) -> None:
             {"kind": "message", "platform_fan_id": "17", "text": text},
         )
     _api(page, world, csrf, "POST", "/api-keys", {"name": PAYLOAD, "role": "viewer"})
+    fan = _api(page, world, csrf, "GET", f"/fans/{world.fan_id}", None)
+    segment = {"platform_account_id": fan["platform_account_id"], "name": PAYLOAD[:120]}
+    segment_id = _api(page, world, csrf, "POST", "/segments", segment)["id"]
+    campaign = {"name": PAYLOAD[:120], "segment_id": segment_id, "text": PAYLOAD + " {{name}}"}
+    world.campaign_id = _api(page, world, csrf, "POST", "/campaigns", campaign)["id"]
     provider = {"name": "payload", "kind": "openai_compatible", "model": PAYLOAD}
     provider["base_url"] = "http://127.0.0.1:9/v1"
     _api(page, world, csrf, "PUT", "/ai/settings", {"providers": [provider]})
@@ -311,6 +317,7 @@ def _path_values(world: World) -> dict[str, str]:
         "account_id": world.account_id,
         "token": world.invitation_token,
         "fan_id": world.fan_id,
+        "campaign_id": world.campaign_id,
     }
 
 
