@@ -57,11 +57,14 @@ def running_shifts(
     ]
 
 
-def creators_on_shift(session: Session, actor: Actor, now: dt.datetime) -> frozenset[str] | None:
-    """The creator ids whose chats ``actor`` may see at ``now``; None when not limited."""
+def creators_on_shift(
+    session: Session, actor: Actor, now: dt.datetime, *, membership_id: str | None = None
+) -> frozenset[str] | None:
+    """The creator ids whose chats ``actor`` may see at ``now``; None when not limited
+    (``membership_id``: the actor's, when the caller has it already)."""
     if actor.can(Permission.TEAM_MANAGE) or not shifts_repo.any_live(session, actor.org):
         return None
-    membership_id = membership_id_of(session, actor)
+    membership_id = membership_id or membership_id_of(session, actor)
     if membership_id is None:
         return frozenset()
     running = running_shifts(session, actor, membership_id, now)

@@ -121,12 +121,14 @@ class RoutingService:
             return NextChat(None, None, "Clock in first: offline chatters receive no chat.")
         time_entries.touch(session, actor.org, membership_id, moment)
         held = assignments.of_member(session, actor.org, membership_id)
-        capacity = team.capacity_of(session, actor, membership_id)
+        capacity = team.capacity_of(
+            session, actor, membership_id, default=settings.default_capacity
+        )
         if len(held) >= capacity:
             return NextChat(
                 None, None, f"You hold {len(held)} open chats, your capacity is {capacity}."
             )
-        allowed = creators_on_shift(session, actor, moment)
+        allowed = creators_on_shift(session, actor, moment, membership_id=membership_id)
         if allowed is not None and not allowed:
             return NextChat(None, None, "No shift of yours is running now.")
         dialect = session.get_bind().dialect.name

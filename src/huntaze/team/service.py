@@ -283,10 +283,14 @@ class TeamService:
         )
         return row
 
-    def capacity_of(self, session: Session, actor: Actor, membership_id: str) -> int:
-        """The member's capacity (the agency's default when not set)."""
+    def capacity_of(
+        self, session: Session, actor: Actor, membership_id: str, *, default: int | None = None
+    ) -> int:
+        """The member's capacity (the agency's default, or ``default``, when not set)."""
         row = chatters_repo.find(session, actor.org, membership_id)
-        return row.capacity if row else self.settings(session, actor).default_capacity
+        if row is not None:
+            return row.capacity
+        return default if default is not None else self.settings(session, actor).default_capacity
 
     # Clocked time -----------------------------------------------------------------------------
 
