@@ -159,6 +159,12 @@ def test_pages_build_a_segment_write_a_campaign_and_follow_it(
     fragment = client.get(page, headers={"HX-Request": "true"})
     assert 'data-testid="progress"' in fragment.text and "<html" not in fragment.text
     assert 'hx-trigger="every 3s"' in fragment.text and 'data-testid="pause"' in fragment.text
+    shown = client.get(page).text
+    assert 'data-testid="uplift"' in shown and "No hold-out group" in shown
+    uplift = client.get(
+        f"/api/v1/campaigns/{page.rsplit('/', 1)[1]}/uplift", headers={"X-CSRF-Token": csrf}
+    )
+    assert uplift.status_code == 200 and uplift.json()["treated_fans"] == 4
     paused = client.post(f"{page}/pause", data={"csrf_token": csrf}, follow_redirects=False)
     assert paused.status_code == 303
     twice = client.post(f"{page}/pause", data={"csrf_token": csrf})

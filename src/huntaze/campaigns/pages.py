@@ -221,6 +221,9 @@ def _detail_context(session: DbSession, auth: PageAuth, campaign: Campaign) -> d
         "campaign": campaign,
         "segment": segment,
         "progress": campaigns.progress(session, auth.actor, campaign),
+        "uplift": campaigns.uplift(session, auth.actor, campaign)
+        if campaign.started_at is not None
+        else None,
         "active": State(campaign.state) in ACTIVE,
     }
 

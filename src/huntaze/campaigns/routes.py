@@ -18,6 +18,7 @@ from huntaze.campaigns.schemas import (
     SegmentDraft,
     SegmentIn,
     SegmentOut,
+    UpliftOut,
 )
 from huntaze.campaigns.service import campaigns
 from huntaze.core.fields import MAX_OFFSET
@@ -93,6 +94,18 @@ def campaign_progress(
 ) -> ProgressOut:
     """The audience by arm and the messages by state."""
     return campaigns.progress(session, actor, campaign)
+
+
+@router.get("/campaigns/{campaign_id}/uplift", response_model=UpliftOut)
+def campaign_uplift(
+    campaign: CampaignFromPath,
+    actor: ApiActor,
+    session: DbSession,
+    window_days: Annotated[int, Query(ge=1, le=90)] = 7,
+) -> UpliftOut:
+    """Incremental revenue per fan over the hold-out, with its interval (a warning when the
+    groups are too small to tell)."""
+    return campaigns.uplift(session, actor, campaign, window_days=window_days)
 
 
 @router.post("/campaigns/{campaign_id}/start", response_model=CampaignOut)

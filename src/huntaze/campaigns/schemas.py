@@ -122,3 +122,20 @@ class ProgressOut(BaseModel):
     refused: int
     percent_done: int
     actions: list[Action]
+
+
+class UpliftOut(BaseModel):
+    """Incremental revenue per fan (treated minus hold-out) in the window after the start,
+    with its interval; ``warning`` says when the groups cannot tell."""
+
+    window_days: int
+    treated_fans: int
+    control_fans: int
+    treated_mean_cents: float
+    control_mean_cents: float
+    per_fan_cents: float
+    low_cents: float | None
+    high_cents: float | None
+    confidence: float
+    total_cents: float
+    warning: str | None

@@ -12,6 +12,7 @@ worker's next batch respects. The service never commits.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from huntaze.campaigns.dispatch import SOURCE_KIND
 from huntaze.campaigns.models import Campaign, Segment
 from huntaze.campaigns.personalize import check_template, render
 from huntaze.campaigns.repository import campaigns_repo, recipients_repo, segments_repo
+from huntaze.campaigns.results import campaign_uplift
 from huntaze.campaigns.rules import SegmentRules, membership
 from huntaze.campaigns.schemas import (
     CampaignIn,
@@ -32,6 +34,7 @@ from huntaze.campaigns.schemas import (
     SegmentCountOut,
     SegmentDraft,
     SegmentIn,
+    UpliftOut,
 )
 from huntaze.campaigns.states import ACTION_MOVES, Action, Kind, Schedule, State, actions_from
 from huntaze.campaigns.tasks import wake_campaign_after_commit
@@ -240,6 +243,27 @@ class CampaignService:
         """The audience by arm and the messages by state (two queries)."""
         actor.require(Permission.CAMPAIGNS_READ)
         return progress_of(session, campaign)
+
+    def uplift(
+        self, session: Session, actor: Actor, campaign: Campaign, *, window_days: int = 7
+    ) -> UpliftOut:
+        """The hold-out estimate of what the campaign earned beyond what its fans would have
+        paid anyway, over ``window_days`` after it started."""
+        actor.require(Permission.CAMPAIGNS_READ)
+        found = campaign_uplift(session, campaign, window=dt.timedelta(days=window_days))
+        return UpliftOut(
+            window_days=window_days,
+            treated_fans=found.treated_fans,
+            control_fans=found.control_fans,
+            treated_mean_cents=found.treated_mean_cents,
+            control_mean_cents=found.control_mean_cents,
+            per_fan_cents=found.per_fan_cents,
+            low_cents=found.low_cents if math.isfinite(found.low_cents) else None,
+            high_cents=found.high_cents if math.isfinite(found.high_cents) else None,
+            confidence=found.confidence,
+            total_cents=found.total_cents,
+            warning=found.warning,
+        )
 
     # -- checks -------------------------------------------------------------------------
 
