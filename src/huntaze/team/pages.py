@@ -297,16 +297,8 @@ def next_chat(auth: PageUser, session: DbSession) -> Response:
     return RedirectResponse(f"/inbox/{found.fan_id}", status_code=303)
 
 
-NOTES = {
-    "clock": "Clock in first: offline chatters receive no chat.",
-    "capacity": "You hold as many open chats as your capacity allows.",
-    "shift": "No shift of yours is running now.",
-    "empty": "No conversation is waiting for your creators.",
-    "clocked-out": "Clocked out. Your open chats went back to the queue.",
-}
-
-
 def _note_key(reason: str) -> str:
+    """The key of the note ``team/me.html`` shows for why no chat was given."""
     for key, word in (("clock", "Clock in"), ("capacity", "capacity"), ("shift", "No shift")):
         if word in reason:
             return key
