@@ -135,6 +135,24 @@ def _fan_from_the_platform(session: Session) -> str:
         sent_at=dt.datetime.now(dt.UTC),
     )
     ingest_messages(session, ref, [message])
+    # Purchases over the last days, so the analytics pages draw bars and list the fan.
+    from huntaze.analytics import rollups
+    from huntaze.analytics.events import record_events
+    from huntaze.inbox.ingest import ingest_earnings
+    from huntaze.platforms.base import EarningEntry
+
+    entries = [
+        EarningEntry(
+            platform_entry_id=f"payload-e{days}",
+            kind="ppv" if days % 2 else "tip",
+            amount_cents=1000 + 300 * days,
+            occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days),
+            platform_fan_id="9001",
+        )
+        for days in range(6)
+    ]
+    record_events(session, ref.org, ingest_earnings(session, ref, entries))
+    rollups.refresh(session, ref.org)
     return fans.ensure(session, ref, ["9001"])["9001"].id
 
 

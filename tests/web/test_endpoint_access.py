@@ -142,6 +142,8 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/analytics/creators/{creator_id}"),
     Endpoint("GET", "/api/v1/analytics/creators/{creator_id}/days.csv"),
     Endpoint("GET", "/api/v1/analytics/creators/{creator_id}/report.pdf"),
+    Endpoint("GET", "/api/v1/analytics/creators/{creator_id}/reports"),
+    Endpoint("GET", "/api/v1/analytics/creators/{creator_id}/reports/{month}.pdf"),
     Endpoint("GET", "/api/v1/analytics/settings"),
     Endpoint("PUT", "/api/v1/analytics/settings", {"timezone": "Europe/London", "use_utc": False}),
     Endpoint("POST", "/api/v1/analytics/refresh"),
@@ -166,7 +168,7 @@ ENDPOINTS = [
 
 
 # Path values naming global things (tenant_path=False), not an organization's objects.
-GLOBAL_PATH_VALUES = {"task_name": "content.hashtags"}
+GLOBAL_PATH_VALUES = {"task_name": "content.hashtags", "month": "2026-01"}
 
 
 @dataclass

@@ -47,7 +47,8 @@ def revenue_bars(
     title: str,
     link: str | None = None,
 ) -> Markup:
-    """Stacked bars of revenue per day and type; a bar links to ``link`` + the day's date."""
+    """Stacked bars of revenue per day and type; a bar links to ``link`` + the day's date (the
+    chart is then a group of links, not one image, so assistive technology can reach them)."""
     days: Sequence[dt.date] = sorted(by_day)
     totals = [sum(by_day[d].values()) for d in days]
     top = _nice_max(max(totals, default=0))
@@ -55,7 +56,8 @@ def revenue_bars(
     slot = plot_w / max(len(days), 1)
     bar_w = max(slot * 0.8, 1)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'role="{"group" if link is not None else "img"}" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-title">{escape(title)}</title>',
         f'<desc id="chart-desc">Revenue per day from {days[0].isoformat() if days else ""} '
@@ -68,7 +70,7 @@ def revenue_bars(
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7ec"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#4a5263">${value / 100:,.0f}</text>'
+            f'fill="#4a5263">${value / 100:,.{0 if top >= 40_000 else 2}f}</text>'
         )
     for index, day in enumerate(days):
         x = LEFT + index * slot + (slot - bar_w) / 2
@@ -87,7 +89,11 @@ def revenue_bars(
         bar.append("</g>")
         element = "".join(bar)
         if link is not None:
-            element = f'<a href="{escape(link + day.isoformat())}">{element}</a>'
+            label = f"{day.isoformat()}: ${totals[index] / 100:,.2f}"
+            element = (
+                f'<a href="{escape(link + day.isoformat())}" aria-label="{escape(label)}">'
+                f"{element}</a>"
+            )
         parts.append(element)
         if len(days) <= 14 or index % max(len(days) // 8, 1) == 0:
             parts.append(

@@ -121,7 +121,7 @@ def anomalies(series: Mapping[dt.date, int], days: Iterable[dt.date]) -> list[In
 
 def _change(now: float, before: float) -> str:
     if not before:
-        return "new"
+        return "new" if now else "–"
     return f"{(now - before) / abs(before) * 100:+.1f}%"
 
 

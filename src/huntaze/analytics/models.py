@@ -27,6 +27,8 @@ class DomainEvent(IdMixin, Base):
         # Rollups read a day of an organization's events, and the events recorded since.
         Index("ix_domain_event_org_occurred_at", "organization_id", "occurred_at"),
         Index("ix_domain_event_org_recorded_at", "organization_id", "recorded_at"),
+        # A fan's earlier subscriptions (is this payment a renewal?).
+        Index("ix_domain_event_org_fan_occurred_at", "organization_id", "fan_id", "occurred_at"),
     )
 
     organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
@@ -104,3 +106,17 @@ class RollupWatermark(Base):
     )
     zone: Mapped[str] = mapped_column(String(64), primary_key=True)
     recorded_through: Mapped[dt.datetime] = mapped_column()
+
+
+class MonthlyReport(IdMixin, Base):
+    """A creator's monthly PDF report, stored in blob storage under ``blob_key``."""
+
+    __tablename__ = "analytics_report"
+    __table_args__ = (UniqueConstraint("organization_id", "creator_id", "month"),)
+
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    creator_id: Mapped[str] = mapped_column(String(32))
+    month: Mapped[str] = mapped_column(String(7))
+    blob_key: Mapped[str] = mapped_column(String(300))
+    size_bytes: Mapped[int] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

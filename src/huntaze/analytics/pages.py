@@ -106,5 +106,6 @@ def creator_page(
             ),
             "legend": charts.legend(),
             "month": period.end.strftime("%Y-%m"),
+            "reports": analytics.reports(session, auth.actor, creator),
         },
     )

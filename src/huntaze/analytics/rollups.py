@@ -107,22 +107,18 @@ def _earlier_subscriptions(
     for start in range(0, len(ids), _CHUNK):
         rows = session.execute(
             in_organization(
-                select(
-                    DomainEvent.fan_id,
-                    DomainEvent.occurred_at,
-                    DomainEvent.dedupe_key,
-                    DomainEvent.payload,
-                ),
+                select(DomainEvent.fan_id, DomainEvent.occurred_at, DomainEvent.dedupe_key),
                 org,
                 DomainEvent,
             ).where(
-                DomainEvent.kind == "purchase.made",
                 DomainEvent.fan_id.in_(ids[start : start + _CHUNK]),
                 DomainEvent.occurred_at < before,
+                DomainEvent.kind == "purchase.made",
+                DomainEvent.payload["kind"].as_string() == "subscription",
             )
         )
-        for fan_id, occurred_at, key, payload in rows:
-            if (payload or {}).get("kind") == "subscription" and fan_id:
+        for fan_id, occurred_at, key in rows:
+            if fan_id:
                 found[fan_id].append((occurred_at, key))
     return found
 

@@ -10,11 +10,11 @@ import io
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from huntaze.accounts.auth import ApiActor
-from huntaze.analytics.auth import AnalyticsReader
+from huntaze.analytics.auth import AnalyticsReader, Blobs
 from huntaze.analytics.rollups import REVENUE_TYPES
 from huntaze.analytics.schemas import (
     AgencyOut,
@@ -24,6 +24,7 @@ from huntaze.analytics.schemas import (
     KpisOut,
     SettingsIn,
     SettingsOut,
+    StoredReportOut,
 )
 from huntaze.analytics.service import analytics, parse_period
 from huntaze.core.errors import InvalidInputError
@@ -135,6 +136,39 @@ def creator_report_pdf(
         pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="report-{first:%Y-%m}.pdf"'},
+    )
+
+
+@router.get("/creators/{creator_id}/reports", response_model=list[StoredReportOut])
+def stored_reports(
+    creator: CreatorFromPath, actor: AnalyticsReader, session: DbSession
+) -> list[StoredReportOut]:
+    """The creator's monthly reports kept in storage (made on the 1st), newest first."""
+    return [
+        StoredReportOut(
+            month=r.month,
+            size_bytes=r.size_bytes,
+            created_at=r.created_at,
+            url=f"/api/v1/analytics/creators/{creator.id}/reports/{r.month}.pdf",
+        )
+        for r in analytics.reports(session, actor, creator)
+    ]
+
+
+@router.get("/creators/{creator_id}/reports/{month}.pdf", response_class=Response)
+def stored_report(
+    creator: CreatorFromPath,
+    actor: AnalyticsReader,
+    session: DbSession,
+    blobs: Blobs,
+    month: Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+) -> Response:
+    """One stored monthly report as PDF."""
+    pdf = analytics.stored_report(session, actor, creator, month, blobs)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="report-{month}.pdf"'},
     )
 
 

@@ -116,3 +116,12 @@ class SettingsOut(BaseModel):
     timezone: str
     use_utc: bool
     zone: str
+
+
+class StoredReportOut(BaseModel):
+    """A monthly report kept in storage."""
+
+    month: str
+    size_bytes: int
+    created_at: dt.datetime
+    url: str

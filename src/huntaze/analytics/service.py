@@ -14,13 +14,14 @@ from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Permission
 from huntaze.analytics import insights, kpis, report, rollups
 from huntaze.analytics.kpis import Kpis, Period
-from huntaze.analytics.models import AnalyticsSetting
+from huntaze.analytics.models import AnalyticsSetting, MonthlyReport
 from huntaze.core.db import utcnow
-from huntaze.core.errors import InvalidInputError
+from huntaze.core.errors import InvalidInputError, NotFoundError
 from huntaze.core.tenancy import in_organization
 from huntaze.creators.models import Creator
 from huntaze.creators.service import creators
 from huntaze.fans.service import fans
+from huntaze.storage.blobs import BlobStore
 
 DEFAULT_DAYS = 30
 
@@ -189,6 +190,46 @@ class AnalyticsService:
             found=found,
             summary=summary,
         )
+
+    def store_monthly_report(
+        self, session: Session, actor: Actor, creator: Creator, month: dt.date, blobs: BlobStore
+    ) -> MonthlyReport:
+        """Generate a month's report and keep it in blob storage (again: replaced)."""
+        pdf = self.monthly_report(session, actor, creator, month)
+        label = month.strftime("%Y-%m")
+        key = f"analytics/reports/{actor.org}/{creator.id}/{label}.pdf"
+        blobs.put(key, pdf, content_type="application/pdf")
+        row = session.scalar(
+            in_organization(select(MonthlyReport), actor.org, MonthlyReport).where(
+                MonthlyReport.creator_id == creator.id, MonthlyReport.month == label
+            )
+        )
+        if row is None:
+            row = MonthlyReport(organization_id=actor.org, creator_id=creator.id, month=label)
+            session.add(row)
+        row.blob_key, row.size_bytes, row.created_at = key, len(pdf), utcnow()
+        session.flush()
+        return row
+
+    def reports(self, session: Session, actor: Actor, creator: Creator) -> list[MonthlyReport]:
+        """A creator's stored monthly reports, newest month first."""
+        actor.require(Permission.ANALYTICS_READ)
+        return list(
+            session.scalars(
+                in_organization(select(MonthlyReport), actor.org, MonthlyReport)
+                .where(MonthlyReport.creator_id == creator.id)
+                .order_by(MonthlyReport.month.desc())
+            )
+        )
+
+    def stored_report(
+        self, session: Session, actor: Actor, creator: Creator, month: str, blobs: BlobStore
+    ) -> bytes:
+        """The stored PDF of one month; 404 when none was stored."""
+        for row in self.reports(session, actor, creator):
+            if row.month == month:
+                return blobs.get(row.blob_key)
+        raise NotFoundError(f"There is no stored report for {month}.")
 
     def refresh(self, session: Session, actor: Actor) -> int:
         """Bring the organization's rollups up to date now; how many days were recomputed."""

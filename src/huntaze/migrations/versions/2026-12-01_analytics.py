@@ -1,4 +1,4 @@
-"""analytics: event indexes, time zone setting, daily rollups, spend per fan-day, watermarks
+"""analytics: event indexes, time zone, daily rollups, spend per fan-day, watermarks, reports
 
 Revision ID: 0011_analytics
 Revises: 0009
@@ -36,6 +36,11 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_domain_event_org_recorded_at", ["organization_id", "recorded_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_domain_event_org_fan_occurred_at",
+            ["organization_id", "fan_id", "occurred_at"],
+            unique=False,
         )
     op.create_table(
         "analytics_setting",
@@ -105,9 +110,28 @@ def upgrade() -> None:
         _org_fk("analytics_watermark"),
         sa.PrimaryKeyConstraint("organization_id", "zone", name=op.f("pk_analytics_watermark")),
     )
+    op.create_table(
+        "analytics_report",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("creator_id", sa.String(length=32), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("blob_key", sa.String(length=300), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("created_at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        _org_fk("analytics_report"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_analytics_report")),
+        sa.UniqueConstraint(
+            "organization_id",
+            "creator_id",
+            "month",
+            name=op.f("uq_analytics_report_organization_id"),
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("analytics_report")
     op.drop_table("analytics_watermark")
     with op.batch_alter_table("analytics_fan_day", schema=None) as batch_op:
         batch_op.drop_index("ix_analytics_fan_day_creator_day")
@@ -117,5 +141,6 @@ def downgrade() -> None:
     op.drop_table("analytics_rollup")
     op.drop_table("analytics_setting")
     with op.batch_alter_table("domain_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_domain_event_org_fan_occurred_at")
         batch_op.drop_index("ix_domain_event_org_recorded_at")
         batch_op.drop_index("ix_domain_event_org_occurred_at")
