@@ -7,12 +7,16 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session
-from tests.factories import api_headers, log_in
-from tests.team.helpers import Team, make_team
+from tests.factories import api_headers, log_in, make_member
+from tests.team.helpers import Team, make_team, waiting_fan
 
 from huntaze.accounts.models import AuditLog
+from huntaze.accounts.permissions import Role
 from huntaze.team.schedule import Window, is_running, overlap, parse_clock
+from huntaze.team.schemas import ShiftCreate
+from huntaze.team.service import team
 
 MONDAY = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
 
@@ -226,3 +230,41 @@ def test_every_team_page_renders_escaped(
         assert page.status_code == 200, path
         assert "<script>alert(5)" not in page.text and "onerror=alert(4)><" not in page.text
     assert client.post("/shifts/clock-in", data={"csrf_token": ""}).status_code == 403
+
+
+def _statements_to_load(client: TestClient, session: Session, path: str) -> int:
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def count_statement(*_args: object) -> None:
+        statements.append("x")
+
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+    return len(statements)
+
+
+def test_team_pages_run_as_many_statements_for_more_rows(
+    client: TestClient, session: Session, crew: Team
+) -> None:
+    """No query per shift, member, waiting fan or leaderboard row."""
+    now = dt.datetime.now(dt.UTC)
+    counts: dict[str, list[int]] = {}
+    for size in (1, 3):
+        while len(team.shifts(session, crew.manager.actor)) < size:
+            n = len(team.shifts(session, crew.manager.actor))
+            extra = make_member(session, crew.owner.organization, Role.CHATTER)
+            team.set_capacity(session, crew.manager.actor, extra.membership, 5)
+            body = _shift(crew, name=f"Shift {n}", chatter_ids=[extra.membership.id])
+            team.create_shift(session, crew.manager.actor, ShiftCreate.model_validate(body))
+            waiting_fan(
+                session, crew, f"q{n}", name=f"Fan{n}", waited=dt.timedelta(minutes=n + 1), now=now
+            )
+        session.commit()
+        log_in(client, session, crew.manager)
+        for path in ("/shifts", "/shifts/me", "/leaderboard"):
+            counts.setdefault(path, []).append(_statements_to_load(client, session, path))
+    assert all(a == b for a, b in counts.values()), counts

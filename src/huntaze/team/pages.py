@@ -106,7 +106,7 @@ def _shifts_page(
                     }
                 )
         calendar[view.shift.id] = days
-    capacities = {m.id: team.capacity_of(session, actor, m.id) for m in members}
+    capacities = team.capacities(session, actor, [m.id for m in members])
     context = {
         "settings": settings,
         "views": views,

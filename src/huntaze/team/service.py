@@ -283,6 +283,15 @@ class TeamService:
         )
         return row
 
+    def capacities(
+        self, session: Session, actor: Actor, membership_ids: Sequence[str]
+    ) -> dict[str, int]:
+        """Each member's capacity (the agency's default where not set), in two queries."""
+        actor.require(Permission.FANS_READ)
+        default = self.settings(session, actor).default_capacity
+        set_ = chatters_repo.capacities(session, actor.org)
+        return {m: set_.get(m, default) for m in membership_ids}
+
     def capacity_of(
         self, session: Session, actor: Actor, membership_id: str, *, default: int | None = None
     ) -> int:
