@@ -219,8 +219,12 @@ def _plan_batch(
 ) -> int | None:
     """Plan the next batch; how many recipients it planned (None: the campaign is finished)."""
     org = trusted_org_id(campaign.organization_id)
-    sends = counts_of_source(session, org, source_kind=SOURCE_KIND, source_id=campaign.id)
-    in_flight = sum(sends.get(state, 0) for state in IN_FLIGHT)
+    in_flight = 0
+    if IN_FLIGHT:
+        sends = counts_of_source(
+            session, org, source_kind=SOURCE_KIND, source_id=campaign.id, states=IN_FLIGHT
+        )
+        in_flight = sum(sends.values())
     room = campaign.batch_size - in_flight
     if room <= 0:
         return 0

@@ -99,3 +99,51 @@ class CampaignRecipient(IdMixin, Base):
     reason: Mapped[str | None] = mapped_column(String(200), default=None)
     send_after: Mapped[dt.datetime] = mapped_column()
     outbound_message_id: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class Automation(IdMixin, TimestampMixin, Base):
+    """A triggered flow of one platform account: a welcome to each new subscriber, or a win-back
+    some days after a subscription expired (DESIGN.md §6 "Campaign")."""
+
+    __tablename__ = "automation"
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    platform_account_id: Mapped[str] = mapped_column(
+        ForeignKey("platform_account.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    trigger: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    delay_hours: Mapped[int] = mapped_column(default=0)
+    days_after_expiry: Mapped[int] = mapped_column(default=0)
+    # At most this many automated messages per fan per 7 days, across every flow of the account.
+    cap_per_week: Mapped[int] = mapped_column(default=2)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_by_user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+
+
+class AutomationSend(IdMixin, Base):
+    """One fan reached (or held back by the frequency cap) by one trigger of an automation."""
+
+    __tablename__ = "automation_send"
+    __table_args__ = (
+        UniqueConstraint("automation_id", "fan_id", "trigger_at"),
+        Index("ix_automation_send_fan_at", "fan_id", "at"),
+    )
+
+    automation_id: Mapped[str] = mapped_column(ForeignKey("automation.id", ondelete="CASCADE"))
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    platform_account_id: Mapped[str] = mapped_column(String(32))
+    fan_id: Mapped[str] = mapped_column(ForeignKey("fan.id", ondelete="CASCADE"))
+    # What fired it: the moment of the subscription (welcome) or of the expiry (win-back).
+    trigger_at: Mapped[dt.datetime] = mapped_column()
+    # queued (an outbound message exists) | capped (the frequency cap held it back) | refused
+    state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column()
+    outbound_message_id: Mapped[str | None] = mapped_column(String(32), default=None)

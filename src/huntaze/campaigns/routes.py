@@ -11,6 +11,8 @@ from fastapi import APIRouter, Query, Response
 from huntaze.accounts.auth import ApiActor
 from huntaze.campaigns.auth import CampaignFromPath, SegmentFromPath
 from huntaze.campaigns.schemas import (
+    AutomationIn,
+    AutomationOut,
     CampaignIn,
     CampaignOut,
     ProgressOut,
@@ -130,3 +132,16 @@ def resume_campaign(campaign: CampaignFromPath, actor: ApiActor, session: DbSess
 def cancel_campaign(campaign: CampaignFromPath, actor: ApiActor, session: DbSession) -> CampaignOut:
     """End the campaign: queued messages and pending recipients are cancelled."""
     return CampaignOut.model_validate(campaigns.cancel(session, actor, campaign))
+
+
+@router.get("/automations", response_model=list[AutomationOut])
+def list_automations(actor: ApiActor, session: DbSession) -> list[AutomationOut]:
+    """The organization's automations (welcome and win-back flows)."""
+    return [AutomationOut.model_validate(a) for a in campaigns.automations(session, actor)]
+
+
+@router.post("/automations", response_model=AutomationOut, status_code=201)
+def create_automation(body: AutomationIn, actor: ApiActor, session: DbSession) -> AutomationOut:
+    """A flow that reaches each fan who subscribes (or expires) from now on, once per trigger,
+    under a frequency cap across all flows."""
+    return AutomationOut.model_validate(campaigns.create_automation(session, actor, body))

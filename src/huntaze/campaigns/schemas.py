@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -139,3 +139,34 @@ class UpliftOut(BaseModel):
     confidence: float
     total_cents: float
     warning: str | None
+
+
+class AutomationIn(BaseModel):
+    """A triggered flow: a welcome after a subscription, or a win-back after an expiry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform_account_id: ObjectId
+    name: Name
+    trigger: Literal["welcome", "win_back"]
+    text: Text
+    delay_hours: Annotated[int, Field(ge=0, le=24 * 30)] = 0
+    days_after_expiry: Annotated[int, Field(ge=0, le=365)] = 0
+    cap_per_week: Annotated[int, Field(ge=1, le=50)] = 2
+
+
+class AutomationOut(BaseModel):
+    """An automation as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    platform_account_id: str
+    name: str
+    trigger: str
+    text: str
+    delay_hours: int
+    days_after_expiry: int
+    cap_per_week: int
+    enabled: bool
+    created_at: dt.datetime

@@ -23,12 +23,13 @@ from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.permissions import Permission
 from huntaze.campaigns.dispatch import SOURCE_KIND
-from huntaze.campaigns.models import Campaign, Segment
+from huntaze.campaigns.models import Automation, Campaign, Segment
 from huntaze.campaigns.personalize import check_template, render
 from huntaze.campaigns.repository import campaigns_repo, recipients_repo, segments_repo
 from huntaze.campaigns.results import campaign_uplift
 from huntaze.campaigns.rules import SegmentRules, membership
 from huntaze.campaigns.schemas import (
+    AutomationIn,
     CampaignIn,
     ProgressOut,
     SegmentCountOut,
@@ -264,6 +265,36 @@ class CampaignService:
             total_cents=found.total_cents,
             warning=found.warning,
         )
+
+    # -- automations ---------------------------------------------------------------------
+
+    def automations(self, session: Session, actor: Actor) -> Sequence[Automation]:
+        actor.require(Permission.CAMPAIGNS_READ)
+        stmt = select(Automation).where(tenant_filter(Automation, actor.org))
+        return session.scalars(stmt.order_by(Automation.created_at, Automation.id)).all()
+
+    def create_automation(self, session: Session, actor: Actor, data: AutomationIn) -> Automation:
+        """A flow that starts now: only fans who subscribe or expire from now on are reached."""
+        actor.require(Permission.CAMPAIGNS_WRITE)
+        check_template(data.text)
+        creators.get_account(session, actor, data.platform_account_id)
+        automation = Automation(
+            organization_id=actor.org,
+            created_by_user_id=actor.user_id,
+            enabled=True,
+            **data.model_dump(),
+        )
+        session.add(automation)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="automation.create",
+            target_type="automation",
+            target_id=automation.id,
+            after={"name": automation.name, "trigger": automation.trigger},
+        )
+        return automation
 
     # -- checks -------------------------------------------------------------------------
 

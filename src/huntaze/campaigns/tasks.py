@@ -38,3 +38,15 @@ def advance_campaigns() -> int:
     for campaign_id in ids:
         advance(campaign_id)
     return len(ids)
+
+
+@periodic_task(minute="*/5")
+def run_due_automations() -> int:
+    """Every five minutes: every enabled automation reaches the fans whose trigger came; how
+    many fans it sent to."""
+    from huntaze.campaigns.automations import run_automations
+    from huntaze.core.db import utcnow
+
+    with get_database().session_scope() as session:
+        report = run_automations(session, utcnow())
+    return sum(report.sent.values())

@@ -196,9 +196,15 @@ def create_batch(
 
 
 def counts_of_source(
-    session: Session, org: OrgId, *, source_kind: str, source_id: str
+    session: Session,
+    org: OrgId,
+    *,
+    source_kind: str,
+    source_id: str,
+    states: Sequence[str] = (),
 ) -> dict[str, int]:
-    """How many messages of one source (a campaign, say) are in each state (one query)."""
+    """How many messages of one source (a campaign, say) are in each state, or in each of
+    ``states`` only (read through the state index: what is still in flight) (one query)."""
     stmt = (
         select(OutboundMessage.state, func.count())
         .where(
@@ -208,6 +214,8 @@ def counts_of_source(
         )
         .group_by(OutboundMessage.state)
     )
+    if states:
+        stmt = stmt.where(OutboundMessage.state.in_(list(states)))
     return {str(state): int(count) for state, count in session.execute(stmt).all()}
 
 

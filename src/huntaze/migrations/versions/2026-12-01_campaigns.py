@@ -1,4 +1,4 @@
-"""campaigns: saved segments, campaigns and the frozen audience of each campaign
+"""campaigns: saved segments, campaigns, the frozen audience of each campaign, automations
 
 Revision ID: 0012_campaigns
 Revises: 0009
@@ -158,8 +158,92 @@ def upgrade() -> None:
             batch_op.f("ix_campaign_recipient_organization_id"), ["organization_id"], unique=False
         )
 
+    op.create_table(
+        "automation",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("platform_account_id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("trigger", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("delay_hours", sa.Integer(), nullable=False),
+        sa.Column("days_after_expiry", sa.Integer(), nullable=False),
+        sa.Column("cap_per_week", sa.Integer(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=32), nullable=True),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_user_id"],
+            ["user_account.id"],
+            name=op.f("fk_automation_created_by_user_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organization.id"],
+            name=op.f("fk_automation_organization_id_organization"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["platform_account_id"],
+            ["platform_account.id"],
+            name=op.f("fk_automation_platform_account_id_platform_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_automation")),
+    )
+    with op.batch_alter_table("automation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_automation_organization_id"), ["organization_id"], unique=False
+        )
+
+    op.create_table(
+        "automation_send",
+        sa.Column("automation_id", sa.String(length=32), nullable=False),
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("platform_account_id", sa.String(length=32), nullable=False),
+        sa.Column("fan_id", sa.String(length=32), nullable=False),
+        sa.Column("trigger_at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("outbound_message_id", sa.String(length=32), nullable=True),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["automation_id"],
+            ["automation.id"],
+            name=op.f("fk_automation_send_automation_id_automation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["fan_id"], ["fan.id"], name=op.f("fk_automation_send_fan_id_fan"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organization.id"],
+            name=op.f("fk_automation_send_organization_id_organization"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_automation_send")),
+        sa.UniqueConstraint(
+            "automation_id", "fan_id", "trigger_at", name=op.f("uq_automation_send_automation_id")
+        ),
+    )
+    with op.batch_alter_table("automation_send", schema=None) as batch_op:
+        batch_op.create_index("ix_automation_send_fan_at", ["fan_id", "at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_automation_send_organization_id"), ["organization_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("automation_send", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_automation_send_organization_id"))
+        batch_op.drop_index("ix_automation_send_fan_at")
+    op.drop_table("automation_send")
+    with op.batch_alter_table("automation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_automation_organization_id"))
+    op.drop_table("automation")
     with op.batch_alter_table("campaign_recipient", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_campaign_recipient_organization_id"))
         batch_op.drop_index("ix_campaign_recipient_campaign_state")
