@@ -49,8 +49,15 @@ RULE_ID = "custom.payload"
 # What asks before acting: the data-confirm of static/app.js, and inline handlers (which must
 # not exist, but if one came back, clicking it is what would run a payload).
 ASKS_FIRST = "[data-confirm], [onclick], form[onsubmit] button, form[data-confirm] button"
-# GET routes that answer JSON, plain text or an image, not a page.
-NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/favicon.ico"}
+# GET routes that answer JSON, plain text, an image or a CSV download, not a page.
+NOT_PAGES = {
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/favicon.ico",
+    "/shifts/hours.csv",
+    "/leaderboard.csv",
+}
 
 
 @dataclass
