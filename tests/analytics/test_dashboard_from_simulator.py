@@ -6,6 +6,7 @@ and its totals equal the dashboard's; screenshots of the pages go to ``test-arti
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from tests.factories import log_in
-from tests.live_server import serve
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.outbox.helpers import Agency, make_agency
 from tests.platforms.live_simulator import LiveSimulator
 from tests.simulator.conftest import make_settings, seeded_db
@@ -184,6 +185,30 @@ def test_the_dashboard_equals_the_simulators_ledger(
     assert "<svg" in page.text and not re.search(r"<script(?![^>]*\bsrc=)", page.text)
     overview = client.get("/analytics")
     assert overview.status_code == 200 and creator_id in overview.text
+    _screenshot(client, page.text, "analytics-creator-dashboard.png")
+    _screenshot(client, overview.text, "analytics-agency-overview.png")
+
+
+def _screenshot(client: TestClient, html: str, name: str) -> None:
+    """The page as a browser draws it, into test-artifacts/ (when Chromium is installed)."""
+    if not os.path.exists(CHROMIUM):
+        return
+    from playwright.sync_api import sync_playwright
+
+    css = client.get("/static/app.css").text
+    html = re.sub(r'<link rel="stylesheet" href="/static/app.css[^"]*">', "", html)
+    html = re.sub(r"<script[^>]*></script>", "", html).replace(
+        "</head>", f"<style>{css}</style></head>"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            view = browser.new_page(viewport={"width": 1280, "height": 900})
+            view.set_content(html)
+            view.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        finally:
+            browser.close()
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")

@@ -237,3 +237,22 @@ def test_other_organizations_and_lower_roles_get_404_and_403(
         ).status_code
         == 422
     )
+
+
+def test_bad_periods_on_the_pages_are_422_with_a_message(
+    session: Session, client: TestClient
+) -> None:
+    owner, creator = _setup(session)
+    log_in(client, session, owner)
+    for params in (
+        {"start": "2026-02-30"},
+        {"start": "garbage"},
+        {"start": "2026-03-02", "end": "2026-03-01"},
+        {"start": "2020-01-01", "end": "2026-03-01"},
+    ):
+        for path in ("/analytics", f"/analytics/creators/{creator.id}"):
+            response = client.get(path, params=params)
+            assert response.status_code == 422, (path, params, response.status_code)
+    chatter = make_member(session, owner.organization, Role.CHATTER)
+    log_in(client, session, chatter)
+    assert client.get("/analytics").status_code == 403
