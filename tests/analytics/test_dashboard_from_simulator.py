@@ -257,3 +257,21 @@ def test_the_monthly_pdf_renders_a_chart_and_its_totals_equal_the_dashboard(
     assert money(board.current.gross_cents) in total_line
     net_line = next(line for line in text_out.splitlines() if "Net revenue" in line)
     assert money(board.current.net_cents) in net_line
+
+
+def test_a_queued_sync_refreshes_the_rollups_after_it(
+    session: Session, sim: Sim, agency: Agency
+) -> None:
+    from sqlalchemy import func, select
+
+    from huntaze.analytics.models import Rollup
+    from huntaze.inbox.tasks import sync_platform_account
+
+    result = sync_platform_account(agency.account.organization_id, agency.account.id)
+    assert result.startswith("synced")
+    rows = session.scalar(
+        select(func.count())
+        .select_from(Rollup)
+        .where(Rollup.creator_id == agency.account.creator_id, Rollup.zone == ZONE)
+    )
+    assert rows and rows > 0
