@@ -36,32 +36,31 @@ def test_api_segments_count_and_campaign_refusals(
     headers = api_headers(client, session, agency.manager)
     rules = {"spent_min_cents": 1_000}
     counted = client.post(
-        "/api/v1/segments/count",
-        json={"platform_account_id": agency.account.id, "rules": rules},
+        f"/api/v1/platform-accounts/{agency.account.id}/segments/count",
+        json={"rules": rules},
         headers=headers,
     )
     assert counted.status_code == 200, counted.text
     assert counted.json() == {"fans": 4, "opted_out": 0}
     made = client.post(
-        "/api/v1/segments",
-        json={"platform_account_id": agency.account.id, "name": "Tippers", "rules": rules},
+        f"/api/v1/platform-accounts/{agency.account.id}/segments",
+        json={"name": "Tippers", "rules": rules},
         headers=headers,
     )
     assert made.status_code == 201, made.text
     segment_id = made.json()["id"]
     assert client.get(f"/api/v1/segments/{segment_id}/count", headers=headers).json()["fans"] == 4
     bad = client.post(
-        "/api/v1/campaigns",
-        json={"name": "x", "segment_id": segment_id, "text": "Hi {{pet}}"},
+        f"/api/v1/segments/{segment_id}/campaigns",
+        json={"name": "x", "text": "Hi {{pet}}"},
         headers=headers,
     )
     assert bad.status_code == 422 and "Unknown template variable {{pet}}" in bad.text
     past = (utcnow() - dt.timedelta(hours=1)).isoformat()
     bad = client.post(
-        "/api/v1/campaigns",
+        f"/api/v1/segments/{segment_id}/campaigns",
         json={
             "name": "x",
-            "segment_id": segment_id,
             "text": "Hi",
             "schedule": "at",
             "send_at": past,
@@ -70,8 +69,8 @@ def test_api_segments_count_and_campaign_refusals(
     )
     assert bad.status_code == 422 and "in the past" in bad.text
     ok = client.post(
-        "/api/v1/campaigns",
-        json={"name": "Thanks", "segment_id": segment_id, "text": "Thanks {{name}}!"},
+        f"/api/v1/segments/{segment_id}/campaigns",
+        json={"name": "Thanks", "text": "Thanks {{name}}!"},
         headers=headers,
     )
     assert ok.status_code == 201, ok.text

@@ -307,10 +307,11 @@ def _store_payloads(page: Any, world: World, csrf: str) -> None:
         )
     _api(page, world, csrf, "POST", "/api-keys", {"name": PAYLOAD, "role": "viewer"})
     fan = _api(page, world, csrf, "GET", f"/fans/{world.fan_id}", None)
-    segment = {"platform_account_id": fan["platform_account_id"], "name": PAYLOAD[:120]}
-    segment_id = _api(page, world, csrf, "POST", "/segments", segment)["id"]
-    campaign = {"name": PAYLOAD[:120], "segment_id": segment_id, "text": PAYLOAD + " {{name}}"}
-    world.campaign_id = _api(page, world, csrf, "POST", "/campaigns", campaign)["id"]
+    segments = f"/platform-accounts/{fan['platform_account_id']}/segments"
+    segment_id = _api(page, world, csrf, "POST", segments, {"name": PAYLOAD[:120]})["id"]
+    campaign = {"name": PAYLOAD[:120], "text": PAYLOAD + " {{name}}"}
+    made = _api(page, world, csrf, "POST", f"/segments/{segment_id}/campaigns", campaign)
+    world.campaign_id = made["id"]
     provider = {"name": "payload", "kind": "openai_compatible", "model": PAYLOAD}
     provider["base_url"] = "http://127.0.0.1:9/v1"
     _api(page, world, csrf, "PUT", "/ai/settings", {"providers": [provider]})

@@ -18,6 +18,8 @@ from huntaze.accounts.permissions import Role
 from huntaze.accounts.service import accounts
 from huntaze.ai.org_settings import AISettingsIn, ProviderIn
 from huntaze.ai.service import ai
+from huntaze.campaigns.schemas import CampaignIn, SegmentIn
+from huntaze.campaigns.service import campaigns
 from huntaze.config import get_settings
 from huntaze.content.service import VaultLimits, vault
 from huntaze.creators.schemas import PlatformAccountCreate
@@ -164,6 +166,48 @@ ENDPOINTS = [
     Endpoint("POST", "/api/v1/team/clock-out"),
     Endpoint("POST", "/api/v1/team/next-chat"),
     Endpoint("GET", "/api/v1/team/leaderboard"),
+    Endpoint("GET", "/api/v1/segments"),
+    Endpoint(
+        "POST",
+        "/api/v1/platform-accounts/{account_id}/segments",
+        {"name": "Tippers", "rules": {"spent_min_cents": 500}},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/platform-accounts/{account_id}/segments/count",
+        {"rules": {"subscription": "active"}},
+        read_only=True,
+    ),
+    Endpoint("GET", "/api/v1/segments/{segment_id}"),
+    Endpoint("GET", "/api/v1/segments/{segment_id}/count"),
+    Endpoint(
+        "DELETE", "/api/v1/segments/{segment_id}", id_from=(("segment_id", "unused_segment_id"),)
+    ),
+    Endpoint("GET", "/api/v1/campaigns"),
+    Endpoint(
+        "POST", "/api/v1/segments/{segment_id}/campaigns", {"name": "Hi", "text": "Hi {{name}}"}
+    ),
+    Endpoint("GET", "/api/v1/campaigns/{campaign_id}"),
+    Endpoint("GET", "/api/v1/campaigns/{campaign_id}/progress"),
+    Endpoint("GET", "/api/v1/campaigns/{campaign_id}/uplift"),
+    Endpoint("POST", "/api/v1/campaigns/{campaign_id}/start"),
+    Endpoint(
+        "POST",
+        "/api/v1/campaigns/{campaign_id}/pause",
+        id_from=(("campaign_id", "sending_campaign_id"),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/campaigns/{campaign_id}/resume",
+        id_from=(("campaign_id", "paused_campaign_id"),),
+    ),
+    Endpoint("POST", "/api/v1/campaigns/{campaign_id}/cancel"),
+    Endpoint("GET", "/api/v1/automations"),
+    Endpoint(
+        "POST",
+        "/api/v1/platform-accounts/{account_id}/automations",
+        {"name": "Welcome", "trigger": "welcome", "text": "Welcome {{name}}!"},
+    ),
 ]
 
 
@@ -235,8 +279,27 @@ def world(session: Session) -> World:
             chatter_ids=[chatter_a.membership.id],
         ),
     ).shift
+    segment = campaigns.create_segment(
+        session, owner_a.actor, SegmentIn(platform_account_id=account.id, name="All")
+    )
+    unused = campaigns.create_segment(
+        session, owner_a.actor, SegmentIn(platform_account_id=account.id, name="Unused")
+    )
+    made = [
+        campaigns.create(
+            session, owner_a.actor, CampaignIn(name=f"c{n}", segment_id=segment.id, text="Hi")
+        )
+        for n in range(3)
+    ]
+    for campaign, state in zip(made[1:], ("sending", "paused"), strict=True):
+        campaign.state = state
     session.commit()
     ids = {
+        "segment_id": segment.id,
+        "unused_segment_id": unused.id,
+        "campaign_id": made[0].id,
+        "sending_campaign_id": made[1].id,
+        "paused_campaign_id": made[2].id,
         "shift_id": shift.id,
         "membership_id": chatter_a.membership.id,
         "invitation_id": invitation.id,

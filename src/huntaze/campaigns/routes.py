@@ -11,20 +11,25 @@ from fastapi import APIRouter, Query, Response
 from huntaze.accounts.auth import ApiActor
 from huntaze.campaigns.auth import CampaignFromPath, SegmentFromPath
 from huntaze.campaigns.schemas import (
+    AutomationBody,
     AutomationIn,
     AutomationOut,
+    CampaignBody,
     CampaignIn,
     CampaignOut,
     ProgressOut,
     SegmentCountOut,
+    SegmentCreateIn,
     SegmentDraft,
     SegmentIn,
     SegmentOut,
+    SegmentRulesIn,
     UpliftOut,
 )
 from huntaze.campaigns.service import campaigns
 from huntaze.core.fields import MAX_OFFSET
 from huntaze.core.http import DbSession
+from huntaze.creators.auth import PlatformAccountFromPath
 
 router = APIRouter(tags=["campaigns"])
 
@@ -35,16 +40,22 @@ def list_segments(actor: ApiActor, session: DbSession) -> list[SegmentOut]:
     return [SegmentOut.model_validate(s) for s in campaigns.segments(session, actor)]
 
 
-@router.post("/segments", response_model=SegmentOut, status_code=201)
-def create_segment(body: SegmentIn, actor: ApiActor, session: DbSession) -> SegmentOut:
-    """Save a segment: rules over one platform account's fans, plus include and exclude lists."""
-    return SegmentOut.model_validate(campaigns.create_segment(session, actor, body))
+@router.post("/platform-accounts/{account_id}/segments", response_model=SegmentOut, status_code=201)
+def create_segment(
+    account: PlatformAccountFromPath, body: SegmentCreateIn, actor: ApiActor, session: DbSession
+) -> SegmentOut:
+    """Save a segment: rules over the account's fans, plus include and exclude lists."""
+    data = SegmentIn(platform_account_id=account.id, **body.model_dump())
+    return SegmentOut.model_validate(campaigns.create_segment(session, actor, data))
 
 
-@router.post("/segments/count", response_model=SegmentCountOut)
-def count_segment_draft(body: SegmentDraft, actor: ApiActor, session: DbSession) -> SegmentCountOut:
-    """How many fans rules and lists hold right now (the builder's live count)."""
-    return campaigns.count(session, actor, body)
+@router.post("/platform-accounts/{account_id}/segments/count", response_model=SegmentCountOut)
+def count_segment_draft(
+    account: PlatformAccountFromPath, body: SegmentRulesIn, actor: ApiActor, session: DbSession
+) -> SegmentCountOut:
+    """How many of the account's fans rules and lists hold right now (the live count)."""
+    draft = SegmentDraft(platform_account_id=account.id, **body.model_dump())
+    return campaigns.count(session, actor, draft)
 
 
 @router.get("/segments/{segment_id}", response_model=SegmentOut)
@@ -78,10 +89,13 @@ def list_campaigns(
     return [CampaignOut.model_validate(c) for c in found]
 
 
-@router.post("/campaigns", response_model=CampaignOut, status_code=201)
-def create_campaign(body: CampaignIn, actor: ApiActor, session: DbSession) -> CampaignOut:
-    """A draft campaign; refused (422) when it could not be sent as written."""
-    return CampaignOut.model_validate(campaigns.create(session, actor, body))
+@router.post("/segments/{segment_id}/campaigns", response_model=CampaignOut, status_code=201)
+def create_campaign(
+    segment: SegmentFromPath, body: CampaignBody, actor: ApiActor, session: DbSession
+) -> CampaignOut:
+    """A draft campaign to the segment; refused (422) when it could not be sent as written."""
+    data = CampaignIn(segment_id=segment.id, **body.model_dump())
+    return CampaignOut.model_validate(campaigns.create(session, actor, data))
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut)
@@ -140,8 +154,13 @@ def list_automations(actor: ApiActor, session: DbSession) -> list[AutomationOut]
     return [AutomationOut.model_validate(a) for a in campaigns.automations(session, actor)]
 
 
-@router.post("/automations", response_model=AutomationOut, status_code=201)
-def create_automation(body: AutomationIn, actor: ApiActor, session: DbSession) -> AutomationOut:
-    """A flow that reaches each fan who subscribes (or expires) from now on, once per trigger,
-    under a frequency cap across all flows."""
-    return AutomationOut.model_validate(campaigns.create_automation(session, actor, body))
+@router.post(
+    "/platform-accounts/{account_id}/automations", response_model=AutomationOut, status_code=201
+)
+def create_automation(
+    account: PlatformAccountFromPath, body: AutomationBody, actor: ApiActor, session: DbSession
+) -> AutomationOut:
+    """A flow that reaches each fan of the account who subscribes (or expires) from now on,
+    once per trigger, under a frequency cap across all flows."""
+    data = AutomationIn(platform_account_id=account.id, **body.model_dump())
+    return AutomationOut.model_validate(campaigns.create_automation(session, actor, data))

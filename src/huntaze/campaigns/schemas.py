@@ -17,15 +17,26 @@ LocalTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5]
 MediaId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 
 
-class SegmentDraft(BaseModel):
-    """Rules and lists of a segment, without a name: what the live count reads."""
+class SegmentRulesIn(BaseModel):
+    """Rules and lists of a segment over the account in the path: what the live count reads."""
 
     model_config = ConfigDict(extra="forbid")
 
-    platform_account_id: ObjectId
     rules: SegmentRules = SegmentRules()
     include_fan_ids: FanIdList = []
     exclude_fan_ids: FanIdList = []
+
+
+class SegmentCreateIn(SegmentRulesIn):
+    """A segment to save over the account in the path."""
+
+    name: Name
+
+
+class SegmentDraft(SegmentRulesIn):
+    """Rules and lists of a segment over one account (what the service counts)."""
+
+    platform_account_id: ObjectId
 
 
 class SegmentIn(SegmentDraft):
@@ -56,13 +67,12 @@ class SegmentCountOut(BaseModel):
     opted_out: int
 
 
-class CampaignIn(BaseModel):
-    """A new campaign (a draft until started)."""
+class CampaignBody(BaseModel):
+    """A new campaign to the segment in the path (a draft until started)."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    segment_id: ObjectId
     kind: Kind = Kind.MESSAGE
     text: Text
     price_cents: PriceCents | None = None
@@ -73,6 +83,12 @@ class CampaignIn(BaseModel):
     exclude_messaged_hours: Annotated[int, Field(ge=1, le=24 * 30)] | None = 24
     holdout_percent: Annotated[int, Field(ge=0, le=50)] = 10
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 50
+
+
+class CampaignIn(CampaignBody):
+    """A new campaign and its segment (what the service writes)."""
+
+    segment_id: ObjectId
 
 
 class CampaignOut(BaseModel):
@@ -141,18 +157,24 @@ class UpliftOut(BaseModel):
     warning: str | None
 
 
-class AutomationIn(BaseModel):
-    """A triggered flow: a welcome after a subscription, or a win-back after an expiry."""
+class AutomationBody(BaseModel):
+    """A triggered flow on the account in the path: a welcome after a subscription, or a
+    win-back after an expiry."""
 
     model_config = ConfigDict(extra="forbid")
 
-    platform_account_id: ObjectId
     name: Name
     trigger: Literal["welcome", "win_back"]
     text: Text
     delay_hours: Annotated[int, Field(ge=0, le=24 * 30)] = 0
     days_after_expiry: Annotated[int, Field(ge=0, le=365)] = 0
     cap_per_week: Annotated[int, Field(ge=1, le=50)] = 2
+
+
+class AutomationIn(AutomationBody):
+    """A triggered flow and its account (what the service writes)."""
+
+    platform_account_id: ObjectId
 
 
 class AutomationOut(BaseModel):
