@@ -27,10 +27,11 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
     "content.hashtags": {"topic": "sunset beach photo shoot", "count": 5},
     "content.ideas": {"niche": "fitness and yoga", "count": 3},
     "chat.analyze": {"messages": CONVERSATION},
+    # A question asked back, so the drafts' candidates differ and the model is asked to choose.
     "chat.reply_draft": {
         "persona": PERSONA,
         "fan": {"display_name": "Tom"},
-        "messages": CONVERSATION,
+        "messages": [*CONVERSATION[:2], {"sender": "fan", "text": "Hey, how are you today?"}],
     },
     "chat.memory_extract": {"messages": CONVERSATION},
     "marketing.copy": {

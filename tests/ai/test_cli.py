@@ -31,4 +31,4 @@ def test_providers_and_tasks_list_the_chain() -> None:
     tasks = CliRunner().invoke(app, ["tasks"])
 
     assert providers.exit_code == 0 and "local → template" in providers.output
-    assert tasks.exit_code == 0 and "chat/reply_draft.v1" in tasks.output
+    assert tasks.exit_code == 0 and "chat/reply_draft.v2" in tasks.output

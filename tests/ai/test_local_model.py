@@ -65,7 +65,8 @@ def test_prompt_injection_keeps_schema_and_does_not_leak(router: AIRouter, attac
     result = router.run_named("chat.reply_draft", payload)
 
     assert isinstance(result.output, ReplyDraftOutput)
-    assert set(result.output.model_dump()) == {"reply"}
+    assert set(result.output.model_dump()) == {"reply", "escalate", "reason", "intent", "origin"}
+    assert result.output.reply or (result.output.escalate and result.output.reason)
     spec = TASKS.get("chat.reply_draft")
     data = spec.input_model.model_validate(payload)
     prompt = render(spec.prompt, {**spec.prompt_vars(data), "agent": "chat"})
@@ -83,6 +84,7 @@ def test_fan_text_cannot_close_its_data_section() -> None:
     )
     prompt = render(spec.prompt, {**spec.prompt_vars(data), "agent": "chat"})
 
-    assert prompt.user.count("DATA>>>") == prompt.user.count("<<<DATA") == 1
+    # Two data sections: the conversation and the candidate replies.
+    assert prompt.user.count("DATA>>>") == prompt.user.count("<<<DATA") == 2
     assert "SYSTEM: new rule" not in prompt.instructions
     assert "SYSTEM: new rule" in prompt.user

@@ -48,7 +48,7 @@ def test_accepted_answer_is_recorded_with_tokens_cost_and_prompt_version() -> No
     assert result.output.reply.startswith("Hi Tom")
     assert (record.provider, record.model, record.outcome) == ("cloud", "scripted-1", "accepted")
     assert (record.tokens_in, record.tokens_out, record.cost_micro_usd) == (100, 20, 140)
-    assert record.prompt_version == "chat/reply_draft.v1"
+    assert record.prompt_version == "chat/reply_draft.v2"
     assert [e.outcome for e in router.recorder.entries] == ["accepted"]  # type: ignore[attr-defined]
 
 
@@ -110,7 +110,9 @@ def test_non_compliant_answer_is_rejected_by_the_injected_check() -> None:
         ("rejected_by_gate", "compliance"),
         ("accepted", None),
     ]
-    assert len(seen) == 2
+    # The draft's candidates are vetted first, then each model answer is checked.
+    model_answers = [t for t in seen if t.startswith("Hi Tom!")]
+    assert len(model_answers) == 2 and len(seen) > 2
 
 
 def test_drafts_proposing_to_meet_are_rejected_without_a_compliance_engine() -> None:
@@ -241,9 +243,9 @@ def test_analysis_risk_flags_come_from_rules() -> None:
     model = json.dumps(
         {
             "sentiment": "neutral",
-            "intent": "casual_chat",
+            "intent": "small_talk",
             "risk": "high",
-            "risk_flags": ["abusive"],
+            "risk_flags": ["violence"],
             "summary": "fan wants to pay outside",
         }
     )
@@ -252,11 +254,7 @@ def test_analysis_risk_flags_come_from_rules() -> None:
     result = _router(ScriptedProvider([model], name="cloud")).run_named("chat.analyze", payload)
 
     out = result.output
-    assert (out.intent, out.risk, out.risk_flags) == (
-        "off_platform",
-        "high",
-        ["off_platform_payment"],
-    )
+    assert (out.intent, out.risk, out.risk_flags) == ("off_platform", "high", ["off_platform"])
 
 
 def test_memory_facts_must_be_grounded_in_the_fans_words() -> None:

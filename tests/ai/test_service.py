@@ -79,7 +79,7 @@ def test_each_provider_call_is_a_usage_row_with_its_numbers(
         "accepted",
     )
     assert (row.tokens_in, row.tokens_out, row.cost_micro_usd) == (100, 20, 140)
-    assert row.prompt_version == "chat/reply_draft.v1" and row.creator_id == creator.id
+    assert row.prompt_version == "chat/reply_draft.v2" and row.creator_id == creator.id
     assert row.latency_ms >= 0
 
 

@@ -9,9 +9,9 @@ Gates are heuristics on purpose: cheap, deterministic and explainable.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 ComplianceCheck = Callable[[str], Literal["allow", "review", "block"]]
 
@@ -55,7 +55,10 @@ OFF_TOPIC_MARKERS = (
     "language model",
     "i cannot assist",
     "i can't assist",
-    "i'm sorry, but i",
+    # An apology is on topic; an assistant's refusal is not.
+    "i'm sorry, but i can't",
+    "i'm sorry, but i cannot",
+    "i'm sorry, but as an",
     "```",
     "def ",
     "<|im_",
@@ -81,7 +84,8 @@ class GateContext:
     """What a gate may compare an output with, assembled by the router for one call.
 
     ``instructions`` is the prompt without its data sections: what must never be echoed back;
-    ``reference`` is the whole prompt, data included: what an answer may quote.
+    ``reference`` is the whole prompt, data included: what an answer may quote;
+    ``facts`` are the task's own facts for its gates (the fan's words, the persona's prices).
     """
 
     instructions: str
@@ -90,6 +94,7 @@ class GateContext:
     max_chars: int | None = None
     topic_terms: frozenset[str] = field(default_factory=frozenset)
     compliance_check: ComplianceCheck | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Gate(Protocol):
@@ -226,6 +231,186 @@ class SystemEchoGate:
         for i in range(len(out) - self.span + 1):
             if tuple(out[i : i + self.span]) in spans:
                 return "answer repeats the system prompt"
+        return None
+
+
+_PLACEHOLDER = re.compile(
+    r"\[[^\]]{0,40}\]|\{[^}]{0,40}\}|\{\{|\}\}|\{%|<[a-z_ ]{1,30}>|%\(?\w*\)?s\b|\$\{|"
+    r"\b(?:fan'?s name|your name here|insert \w+|placeholder|lorem ipsum|xx+)\b|\$x+\b|\bN/A\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PlaceholderGate:
+    """Rejects placeholders and template syntax: ``[Fan's Name]``, ``{destination}``, ``{{x}}``."""
+
+    name: str = "placeholder"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        found = _PLACEHOLDER.search(text)
+        if found:
+            return f"answer contains a placeholder or template syntax ({found.group(0)!r})"
+        return None
+
+
+@dataclass(frozen=True)
+class EchoGate:
+    """Rejects answers repeating ``span`` words in a row of what the fan wrote (``fan_text``)."""
+
+    span: int = 5
+    name: str = "echo"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        source = words(str(ctx.facts.get("fan_text", "")))
+        if len(source) < 4:  # "how are you?" asked back is not an echo
+            return None
+        span = min(self.span, len(source))
+        spans = {tuple(source[i : i + span]) for i in range(len(source) - span + 1)}
+        out = words(text)
+        for i in range(len(out) - span + 1):
+            if tuple(out[i : i + span]) in spans:
+                return "answer echoes the fan's own words"
+        return None
+
+
+_GREETING = r"(?:hi|hey|hello|hiya|coucou|salut|bonjour|hola|hallo|ciao|oi|ol[áa])"
+
+
+@dataclass(frozen=True)
+class SelfGreetingGate:
+    """Rejects a draft that greets or names the creator as if she were the fan (``Hi Mia!``)."""
+
+    name: str = "self_greeting"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        persona = str(ctx.facts.get("persona_name", "")).strip()
+        fan = str(ctx.facts.get("fan_name", "")).strip()
+        if not persona or persona.lower() == fan.lower():
+            return None
+        name = re.escape(persona)
+        pattern = rf"\b{_GREETING}\W+{name}\b|\b(?:dear|thanks|thank you)\W+{name}\b|^{name}\W"
+        if re.search(pattern, text, re.I):
+            return f"the draft greets {persona}, who is the one writing it"
+        return None
+
+
+_MONEY = re.compile(
+    r"(?:[$€£]\s?(\d+(?:[.,]\d{1,2})?))|"
+    r"(?:(\d+(?:[.,]\d{1,2})?)\s?(?:[$€£]|dollars?|bucks|usd|eur|euros?|gbp|pounds?)\b)",
+    re.I,
+)
+_DISCOUNT = re.compile(
+    r"\b(?:discount\w*|\d+\s?% off|half price|cheaper for you|special price|sale price|"
+    r"for less|lower (?:the )?price)\b",
+    re.I,
+)
+_NO_DISCOUNT = re.compile(r"\b(?:no|don'?t do|never) discounts?\b", re.I)
+
+
+def prices_in(text: str) -> list[int]:
+    """The amounts of money written in ``text``, in cents."""
+    found = []
+    for match in _MONEY.finditer(text):
+        amount = (match.group(1) or match.group(2)).replace(",", ".")
+        found.append(round(float(amount) * 100))
+    return found
+
+
+@dataclass(frozen=True)
+class PriceGate:
+    """Rejects prices below the persona's floor or not in the persona, and discounts."""
+
+    name: str = "price"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        floor = ctx.facts.get("price_floor_cents")
+        allowed: frozenset[int] = frozenset(ctx.facts.get("allowed_prices_cents", ()))
+        for cents in prices_in(text):
+            if floor is not None and cents < int(floor):
+                return f"price {cents / 100:.2f} is below the creator's floor"
+            if allowed and cents not in allowed:
+                return f"price {cents / 100:.2f} is not one of the creator's prices"
+        if _DISCOUNT.search(_NO_DISCOUNT.sub(" ", text)):
+            return "the draft offers a discount"
+        return None
+
+
+_REFUND_PROMISE = re.compile(
+    r"\b(?:i'?ll|i will|i can|i'?m going to|let me|we'?ll|we will)\s+(?:\w+\s+)?"
+    r"(?:refund|reimburse|give you (?:your |the )?money back|send (?:your |the )?money back)|"
+    r"\byou(?:'ll| will) get (?:a |your )?(?:full )?(?:refund|money back)|\bfull refund\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class RefundPromiseGate:
+    """Rejects a draft that promises a refund (a person decides on money, never a draft)."""
+
+    name: str = "refund_promise"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        if _REFUND_PROMISE.search(text):
+            return "the draft promises a refund"
+        return None
+
+
+_NEGATION = re.compile(r"\b(?:never|don'?t|do not|can'?t|cannot|won'?t|not|only|no)\b", re.I)
+_MEETING_PROPOSAL = re.compile(
+    r"\b(?:let'?s|we (?:could|can|should)|i(?:'d| would) love to|wanna|want to|come)\s+"
+    r"(?:meet|see (?:you|each other)|hang out|grab|get (?:a )?(?:coffee|drink|dinner))\b|"
+    r"\b(?:come over|my place|your place|my address|my hotel|hotel room|cup of (?:tea|coffee)|"
+    r"grab a (?:coffee|drink|bite)|go for a (?:drink|coffee|walk)|take you out|date night)\b|"
+    r"\b(?:meet(?:ing)? (?:up|you|irl)|in person|irl|face to face|in real life)\b",
+    re.I,
+)
+_AGE_PLAY = re.compile(
+    r"\b(?:little girl|little boy|schoolgirl|school girl|teen\w*|barely legal|underage|"
+    r"young girl|daddy'?s little|lolita|jailbait|student uniform|high ?school|minor)\b",
+    re.I,
+)
+_CONTACT = re.compile(
+    r"\b(?:snap(?:chat)?|telegram|whats\s?app|kik|insta(?:gram)?|discord|signal|wickr|"
+    r"pay\s?pal|cash\s?app|venmo|zelle|crypto|bitcoin|phone number|e-?mail)\b|@\w{3,}|"
+    r"\+?\d[\d\s().-]{8,}\d",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DraftSafetyGate:
+    """Rejects drafts that propose meeting, use age-play wording or move off the platform.
+
+    A meeting phrase preceded by a negation ("I don't meet in person") is a decline, not an offer.
+    """
+
+    name: str = "safety"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        if _AGE_PLAY.search(text):
+            return "answer contains age-play wording"
+        if _CONTACT.search(text):
+            return "answer contains off-platform contact or payment"
+        for match in _MEETING_PROPOSAL.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if not _NEGATION.search(before):
+                return "answer proposes to meet"
+        return None
+
+
+@dataclass(frozen=True)
+class AvoidTopicsGate:
+    """Rejects drafts that bring up a topic the creator avoids (``avoid_topics``)."""
+
+    name: str = "avoid_topics"
+
+    def check(self, text: str, ctx: GateContext) -> str | None:
+        lowered = f" {' '.join(words(text))} "
+        for topic in ctx.facts.get("avoid_topics", ()):
+            phrase = " ".join(words(str(topic)))
+            if phrase and f" {phrase} " in lowered:
+                return f"the draft mentions {topic!r}, a topic the creator avoids"
         return None
 
 

@@ -6,7 +6,9 @@ alone once a monthly cost cap is reached), and for each provider: calls it with 
 retries on errors, validates the JSON answer against the output schema (one repair attempt when
 invalid), merges the task's rules, and runs the quality gates (a rejection is retried with the
 reason as feedback). When nothing passes, the task's deterministic template answer is returned,
-labelled ``provider="template"`` and ``fallback=True``, so a feature never hangs. Every provider
+labelled ``provider="template"`` and ``fallback=True``, so a feature never hangs. A task may
+also settle its answer before any model runs (``TaskSpec.settle``, labelled ``provider="rules"``):
+a decision that needs no model, or one where a model must not be asked. Every provider
 call is written to the usage recorder; the result carries an :class:`AIRecord` of all of it.
 """
 
@@ -51,6 +53,7 @@ InT = TypeVar("InT", bound=BaseModel)
 OutT = TypeVar("OutT", bound=BaseModel)
 
 TEMPLATE_PROVIDER = "template"
+RULES_PROVIDER = "rules"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,19 @@ class AIRouter:
     ) -> AIResult[OutT]:
         """Serve one task: providers in order, then the template answer; never raises for AI."""
         settings = settings or self.settings
+        started = time.perf_counter()
+        context = GateContext(
+            instructions="",
+            language=spec.language(data),
+            max_chars=spec.max_chars(data),
+            topic_terms=spec.terms(data),
+            compliance_check=compliance_check,
+            facts=spec.facts(data),
+        )
+        if spec.settle is not None:
+            settled = self._settle(spec, data, context, organization_id, creator_id, started)
+            if settled is not None:
+                return settled
         prompt = render(spec.prompt, {**spec.prompt_vars(data), "agent": spec.agent})
         run = _Run(
             spec=spec,
@@ -166,15 +182,12 @@ class AIRouter:
             creator_id=creator_id,
             prompt=prompt,
             schema=spec.json_schema(data),
-            gate_context=GateContext(
+            gate_context=replace(
+                context,
                 instructions=prompt.instructions,
                 reference=f"{prompt.system}\n{prompt.user}",
-                language=spec.language(data),
-                max_chars=spec.max_chars(data),
-                topic_terms=spec.terms(data),
-                compliance_check=compliance_check,
             ),
-            started=time.perf_counter(),
+            started=started,
             attempts=[],
         )
         chain = settings.chain_for(spec.name)
@@ -186,6 +199,39 @@ class AIRouter:
             if output is not None:
                 return self._result(run, output, capped=cap_note)
         return self._template(run, capped=cap_note)
+
+    def _settle(
+        self,
+        spec: TaskSpec[InT, OutT],
+        data: InT,
+        context: GateContext,
+        organization_id: str,
+        creator_id: str | None,
+        started: float,
+    ) -> AIResult[OutT] | None:
+        """The task's answer decided without a model (labelled ``provider="rules"``), if any."""
+
+        def reject(text: str) -> str | None:
+            found = first_rejection(spec.gates, text, context)
+            return f"{found[0]}: {found[1]}" if found else None
+
+        assert spec.settle is not None
+        output = spec.settle(data, reject)
+        if output is None:
+            return None
+        run = _Run(
+            spec=spec,
+            data=data,
+            organization_id=organization_id,
+            creator_id=creator_id,
+            prompt=RenderedPrompt(version=spec.prompt, system="", user=""),
+            schema={},
+            gate_context=context,
+            started=started,
+            attempts=[],
+        )
+        self._attempt(run, RULES_PROVIDER, RULES_PROVIDER, "accepted", "decided without a model")
+        return self._result(run, (RULES_PROVIDER, RULES_PROVIDER, output), capped="")
 
     def provider(self, name: str, config: ProviderConfig) -> LLMProvider:
         """The live provider for a named config, built once per distinct config."""

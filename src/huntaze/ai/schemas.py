@@ -24,12 +24,33 @@ class _Output(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+PersonaVoice = Literal["playful", "sweet", "bold"]
+EmojiLevel = Literal["none", "light", "heavy"]
+
+
+class PriceItem(_Input):
+    """One priced item of the creator's menu (a set, a video, a custom)."""
+
+    item: str = Field(min_length=1, max_length=80)
+    price_cents: int = Field(ge=0)
+
+
 class Persona(_Input):
     """How the creator talks: shown to the model so drafts sound like them."""
 
     name: str = Field(min_length=1, max_length=80)
     style: str = Field(default="warm, playful, short sentences", max_length=300)
     boundaries: list[str] = Field(default_factory=list, max_length=20)
+    voice: PersonaVoice = "playful"
+    price_floor_cents: int | None = Field(default=None, ge=0)
+    custom_min_cents: int | None = Field(default=None, ge=0)
+    never_discount: bool = False
+    prices: list[PriceItem] = Field(default_factory=list, max_length=30)
+    pet_names: list[str] = Field(default_factory=list, max_length=10)
+    emoji_level: EmojiLevel = "light"
+    avoid_topics: list[str] = Field(default_factory=list, max_length=20)
+    make_good: str = Field(default="", max_length=80)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
 class ChatMessage(_Input):
@@ -45,6 +66,8 @@ class FanSummary(_Input):
     display_name: str = Field(default="", max_length=80)
     total_spent_cents: int = Field(default=0, ge=0)
     facts: list[str] = Field(default_factory=list, max_length=30)
+    purchases: list[str] = Field(default_factory=list, max_length=30)
+    flags: list[str] = Field(default_factory=list, max_length=10)
 
 
 # content.caption
@@ -143,8 +166,19 @@ class ReplyDraftInput(_Input):
     max_chars: int = Field(default=320, ge=20, le=2000)
 
 
+DraftOrigin = Literal["template", "past_reply", "model", "none"]
+
+
 class ReplyDraftOutput(_Output):
-    reply: str = Field(min_length=1, max_length=700)
+    """A draft, or ``escalate`` with a ``reason`` and an empty ``reply`` when a person must act."""
+
+    reply: str = Field(default="", max_length=700)
+    escalate: bool = False
+    reason: str = Field(default="", max_length=300)
+    intent: str = Field(default="", max_length=40)
+    origin: DraftOrigin = "model"
+    # The model's pick among the numbered candidates it was shown (not part of the output).
+    choice: int | None = Field(default=None, ge=1, le=9, exclude=True)
 
 
 # chat.memory_extract

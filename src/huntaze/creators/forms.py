@@ -28,11 +28,17 @@ FORM_FIELDS = (
     "price_min",
     "price_max",
     "currency",
+    "custom_min",
+    "never_discount",
+    "pet_names",
+    "avoid_topics",
+    "make_good",
 )
 # The persona's one rule across fields (price range) is shown beside the highest price.
 _API_TO_FORM = {
     "price_min_cents": "price_min",
     "price_max_cents": "price_max",
+    "custom_min_cents": "custom_min",
     GENERAL: "price_max",
 }
 EMPTY_FORM = {
@@ -46,6 +52,11 @@ EMPTY_FORM = {
     "price_min": "5.00",
     "price_max": "50.00",
     "currency": "USD",
+    "custom_min": "",
+    "never_discount": "",
+    "pet_names": "",
+    "avoid_topics": "",
+    "make_good": "",
 }
 
 
@@ -56,6 +67,7 @@ class _PersonaPrices(BaseModel):
 
     price_min: PriceText | None = None
     price_max: PriceText | None = None
+    custom_min: PriceText | None = None
 
 
 def form_values(values: Mapping[str, str]) -> dict[str, str]:
@@ -81,6 +93,11 @@ def creator_from_form(values: Mapping[str, str]) -> CreatorCreate:
         "currency": (values["currency"] or "USD").upper(),
         "price_min_cents": 500 if prices.price_min is None else prices.price_min,
         "price_max_cents": 5000 if prices.price_max is None else prices.price_max,
+        "custom_min_cents": prices.custom_min,
+        "never_discount": values.get("never_discount", "") in ("on", "true", "1"),
+        "pet_names": _split(values.get("pet_names", "")),
+        "avoid_topics": _split(values.get("avoid_topics", "")),
+        "make_good": values.get("make_good", ""),
     }
     return parse_form(CreatorCreate, data, renames=_API_TO_FORM)
 
@@ -98,4 +115,11 @@ def form_from_creator(creator: Creator) -> dict[str, str]:
         "price_min": f"{creator.price_min_cents / 100:.2f}",
         "price_max": f"{creator.price_max_cents / 100:.2f}",
         "currency": creator.currency,
+        "custom_min": (
+            "" if creator.custom_min_cents is None else f"{creator.custom_min_cents / 100:.2f}"
+        ),
+        "never_discount": "on" if creator.never_discount else "",
+        "pet_names": ", ".join(creator.pet_names or []),
+        "avoid_topics": ", ".join(creator.avoid_topics or []),
+        "make_good": creator.make_good or "",
     }

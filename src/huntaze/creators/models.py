@@ -29,6 +29,12 @@ class Creator(IdMixin, TimestampMixin, Base):
     price_min_cents: Mapped[int] = mapped_column(default=500)
     price_max_cents: Mapped[int] = mapped_column(default=5000)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    # What reply drafting needs: price_min_cents is the floor no draft goes below.
+    custom_min_cents: Mapped[int | None] = mapped_column(default=None)
+    never_discount: Mapped[bool] = mapped_column(default=False)
+    pet_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    avoid_topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    make_good: Mapped[str] = mapped_column(String(80), default="")
 
 
 class PlatformAccount(IdMixin, TimestampMixin, Base):

@@ -26,6 +26,8 @@ Skin = Literal["classic", "api2"]
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+PetName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+MakeGood = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
 Handle = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.-]{1,80}$")]
 
 
@@ -66,6 +68,11 @@ class PersonaFields(StrictInput):
     price_min_cents: PriceCents = 500
     price_max_cents: PriceCents = 5000
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    custom_min_cents: PriceCents | None = None
+    never_discount: bool = False
+    pet_names: Annotated[list[PetName], Field(max_length=10)] = []
+    avoid_topics: Annotated[list[Topic], Field(max_length=20)] = []
+    make_good: MakeGood = ""
 
     @model_validator(mode="after")
     def _price_range(self) -> PersonaFields:
@@ -96,6 +103,11 @@ class CreatorUpdate(StrictInput):
     price_min_cents: PriceCents | None = None
     price_max_cents: PriceCents | None = None
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    custom_min_cents: PriceCents | None = None
+    never_discount: bool | None = None
+    pet_names: Annotated[list[PetName], Field(max_length=10)] | None = None
+    avoid_topics: Annotated[list[Topic], Field(max_length=20)] | None = None
+    make_good: MakeGood | None = None
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -114,6 +126,11 @@ class CreatorOut(BaseModel):
     price_min_cents: int
     price_max_cents: int
     currency: str
+    custom_min_cents: int | None
+    never_discount: bool
+    pet_names: list[str]
+    avoid_topics: list[str]
+    make_good: str
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -35,6 +35,11 @@ PERSONA_FIELDS = (
     "price_min_cents",
     "price_max_cents",
     "currency",
+    "custom_min_cents",
+    "never_discount",
+    "pet_names",
+    "avoid_topics",
+    "make_good",
 )
 ACCOUNT_FIELDS = ("platform", "handle", "link_state", "connection")
 

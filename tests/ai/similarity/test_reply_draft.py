@@ -1,4 +1,6 @@
-"""Reply drafting gets the creator's similar past replies that worked, unless it was given some.
+"""Reply drafting uses the creator's similar past replies that worked, unless it was given some.
+
+A past reply close enough to the fan's message is the draft itself, with no model call.
 
 The provider is a scripted double at the provider boundary; the similarity search, the model and
 the database are real.
@@ -39,7 +41,12 @@ def _add(session: Session, studio: Studio) -> None:
     )
 
 
-def test_the_draft_prompt_shows_similar_replies_that_sold(
+ASKS_PRICE = SAMPLE_INPUTS["chat.reply_draft"] | {
+    "messages": [{"sender": "fan", "text": "How much for the new beach video bundle?"}]
+}
+
+
+def test_a_close_reply_that_sold_is_the_draft(
     session: Session, studio: Studio, use_providers: Callable[..., AIRouter]
 ) -> None:
     _add(session, studio)
@@ -47,19 +54,13 @@ def test_the_draft_prompt_shows_similar_replies_that_sold(
     use_providers(local=local)
 
     result = ai.run(
-        session,
-        studio.owner.actor,
-        "chat.reply_draft",
-        SAMPLE_INPUTS["chat.reply_draft"],
-        creator_id=studio.creator_id,
+        session, studio.owner.actor, "chat.reply_draft", ASKS_PRICE, creator_id=studio.creator_id
     )
 
-    prompt = local.requests[0].user
-    assert not result.fallback
-    assert SOLD in prompt
-    assert IGNORED not in prompt  # no outcome
-    assert UNRELATED not in prompt  # not similar enough
-    assert "New beach video bundle out now" not in prompt  # a caption, not a reply
+    assert not result.fallback and result.record.provider == "rules"
+    assert (result.output.reply, result.output.origin) == (SOLD, "past_reply")
+    assert local.requests == []  # no model needed
+    assert IGNORED not in result.output.reply  # no outcome: never a candidate
 
 
 def test_examples_given_by_the_caller_are_kept(
@@ -68,9 +69,11 @@ def test_examples_given_by_the_caller_are_kept(
     _add(session, studio)
     local = ScriptedProvider([REPLY], name="local")
     use_providers(local=local)
-    payload = SAMPLE_INPUTS["chat.reply_draft"] | {"best_past_replies": ["Mine, thanks!"]}
+    mine = "The beach bundle is yours for 15 dollars, love. Shall I unlock it?"
+    payload = ASKS_PRICE | {"best_past_replies": [mine]}
 
-    ai.run(session, studio.owner.actor, "chat.reply_draft", payload, creator_id=studio.creator_id)
+    result = ai.run(
+        session, studio.owner.actor, "chat.reply_draft", payload, creator_id=studio.creator_id
+    )
 
-    prompt = local.requests[0].user
-    assert "Mine, thanks!" in prompt and SOLD not in prompt
+    assert result.output.reply == mine and SOLD not in result.output.reply

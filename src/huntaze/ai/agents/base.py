@@ -19,6 +19,8 @@ from huntaze.ai.gates import STANDARD_GATES, Gate
 
 InT = TypeVar("InT", bound=BaseModel)
 OutT = TypeVar("OutT", bound=BaseModel)
+Reject = Callable[[str], str | None]
+"""Why the task's gates reject a text (``"gate: reason"``), or ``None`` when they all pass."""
 
 LOCAL_PHRASES: Mapping[str, Mapping[str, str]] = {
     "new_for_you": {
@@ -28,14 +30,6 @@ LOCAL_PHRASES: Mapping[str, Mapping[str, str]] = {
         "de": "heute etwas Neues für dich",
         "it": "qualcosa di nuovo per te oggi",
         "pt": "algo novo para você hoje",
-    },
-    "thanks_reply": {
-        "en": "Thank you for your message{name}! I will answer you properly very soon.",
-        "fr": "Merci pour ton message{name} ! Je te réponds vraiment très vite.",
-        "es": "¡Gracias por tu mensaje{name}! Te respondo muy pronto.",
-        "de": "Danke für deine Nachricht{name}! Ich antworte dir ganz bald.",
-        "it": "Grazie per il tuo messaggio{name}! Ti rispondo molto presto.",
-        "pt": "Obrigada pela sua mensagem{name}! Eu respondo você muito em breve.",
     },
 }
 
@@ -62,6 +56,10 @@ class TaskSpec(Generic[InT, OutT]):
     finalize: Callable[[InT, OutT], OutT] | None = None
     topic_terms: Callable[[InT], frozenset[str]] | None = None
     schema_for: Callable[[InT], dict[str, Any]] | None = None
+    gate_facts: Callable[[InT], Mapping[str, Any]] | None = None
+    # An answer decided before any model runs (no draft for a possible minor, the one good
+    # candidate); it gets ``reject``, the task's gates as one call, to vet what it may return.
+    settle: Callable[[InT, Reject], OutT | None] | None = None
     max_tokens: int = 200
     temperature: float = 0.3
 
@@ -84,6 +82,10 @@ class TaskSpec(Generic[InT, OutT]):
     def terms(self, data: InT) -> frozenset[str]:
         """Words an on-topic answer should share with the input."""
         return self.topic_terms(data) if self.topic_terms else frozenset()
+
+    def facts(self, data: InT) -> Mapping[str, Any]:
+        """The task's facts for its gates (see :class:`~huntaze.ai.gates.GateContext`)."""
+        return self.gate_facts(data) if self.gate_facts else {}
 
     def language(self, data: InT) -> str:
         """The language the answer must be written in."""

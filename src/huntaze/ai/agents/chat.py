@@ -3,6 +3,9 @@
 Classification is rules plus the model: keyword rules find the signals that matter (money leaving
 the platform, minors, meetings, chargebacks, churn) and always win over the model; the model fills
 sentiment, intent and a summary where rules are silent; risk flags are the rules' alone.
+Reply drafts are decided before they are written (``huntaze.ai.drafting``): no draft when a
+person must act (``escalate`` with a ``reason``), otherwise candidates from the creator's own past
+replies and the template library, vetted by the gates; the model only chooses among them.
 Memory facts the model proposes are kept only if
 their words appear in what the fan wrote, so the small model cannot invent facts.
 """
@@ -12,13 +15,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from huntaze.ai.agents.base import TaskSpec, phrase
+from huntaze.ai.agents.base import Reject, TaskSpec
+from huntaze.ai.drafting import candidates as drafting
+from huntaze.ai.drafting.decide import NOTHING_FITS
 from huntaze.ai.gates import (
+    AvoidTopicsGate,
     ComplianceGate,
+    DraftSafetyGate,
+    EchoGate,
     LanguageGate,
     LengthGate,
     PatternGate,
+    PlaceholderGate,
+    PriceGate,
+    RefundPromiseGate,
     RelevanceGate,
+    SelfGreetingGate,
     SystemEchoGate,
     word_set,
     words,
@@ -163,38 +175,145 @@ def _reply_terms(data: ReplyDraftInput) -> frozenset[str]:
     return frozenset(w for w in words(_fan_text(data.messages[-3:])) if len(w) > 3)
 
 
+def _reply_facts(data: ReplyDraftInput) -> dict[str, Any]:
+    persona = data.persona
+    fan_texts = [m.text for m in data.messages if m.sender == "fan"]
+    allowed: set[int] = set()
+    if persona.prices:
+        allowed = {p.price_cents for p in persona.prices}
+        allowed |= {c for c in (persona.custom_min_cents,) if c is not None}
+    return {
+        "fan_text": fan_texts[-1] if fan_texts else "",
+        "fan_name": data.fan.display_name,
+        "persona_name": persona.name,
+        "price_floor_cents": persona.price_floor_cents,
+        "allowed_prices_cents": sorted(allowed),
+        "avoid_topics": list(persona.avoid_topics),
+    }
+
+
+def _escalation(decision_intent: str, reason: str) -> ReplyDraftOutput:
+    return ReplyDraftOutput(
+        reply="", escalate=True, reason=reason, intent=decision_intent, origin="none"
+    )
+
+
+def _reply_settle(data: ReplyDraftInput, reject: Reject) -> ReplyDraftOutput | None:
+    """Decide before writing: no draft, the one good candidate, or None (the model chooses)."""
+    made = drafting.vet(data, reject)
+    decision = made.decision
+    if decision.action == "escalate":
+        return _escalation(decision.intent, decision.reason)
+    usable = made.usable
+    if not usable:
+        return _escalation(decision.intent, NOTHING_FITS)
+    best = usable[0]
+    # The model is asked only when the candidates are different answers (a question or a
+    # reaction, the VIP wording or the usual one); variants of one answer need no choosing.
+    one_answer = len({c.intent for c in usable[:CHOICES]}) == 1
+    if one_answer or best.origin == "past_reply":
+        return ReplyDraftOutput(
+            reply=best.text, intent=decision.intent, reason=decision.reason, origin=best.origin
+        )
+    return None
+
+
+def _reply_choices(data: ReplyDraftInput) -> list[str]:
+    return [c.text for c in drafting.plan(data).usable[:CHOICES]]
+
+
+def _reply_schema(data: ReplyDraftInput) -> dict[str, Any]:
+    # The model answers with a candidate's number: a few tokens, and nothing it could invent.
+    count = max(1, len(_reply_choices(data)))
+    choice = {"type": "integer", "enum": list(range(1, count + 1))}
+    return {"type": "object", "properties": {"choice": choice}, "required": ["choice"]}
+
+
+def _reply_rules(data: ReplyDraftInput) -> dict[str, Any]:
+    made = drafting.plan(data)
+    return {
+        "intent": made.decision.intent,
+        "decision": made.decision.reason,
+        "numbered": "\n".join(
+            f"{i}. {c.text}" for i, c in enumerate(made.usable[:CHOICES], start=1)
+        ),
+    }
+
+
 def _reply_finalize(data: ReplyDraftInput, out: ReplyDraftOutput) -> ReplyDraftOutput:
+    made = drafting.plan(data)
+    choices = made.usable[:CHOICES]
+    if out.choice is not None:
+        if out.choice > len(choices):
+            raise ValueError(f"choice {out.choice} is not one of the {len(choices)} candidates")
+        picked = choices[out.choice - 1]
+        return ReplyDraftOutput(
+            reply=picked.text,
+            intent=made.decision.intent,
+            reason=made.decision.reason,
+            origin=picked.origin,
+        )
     reply = out.reply.strip().strip('"').strip()
     if not reply:
         raise ValueError("empty reply")
-    return ReplyDraftOutput(reply=reply)
+    origin = next((c.origin for c in made.usable if c.text == reply), "model")
+    return ReplyDraftOutput(
+        reply=reply, intent=made.decision.intent, reason=made.decision.reason, origin=origin
+    )
 
 
 def _reply_fallback(data: ReplyDraftInput) -> ReplyDraftOutput:
-    name = f", {data.fan.display_name}" if data.fan.display_name else ""
-    return ReplyDraftOutput(reply=phrase("thanks_reply", data.language).format(name=name))
+    made = drafting.plan(data)
+    if made.decision.action == "escalate":
+        return _escalation(made.decision.intent, made.decision.reason)
+    if not made.usable:
+        return _escalation(made.decision.intent, NOTHING_FITS)
+    best = made.usable[0]
+    return ReplyDraftOutput(
+        reply=best.text,
+        intent=made.decision.intent,
+        reason=made.decision.reason,
+        origin=best.origin,
+    )
 
 
+def _reply_gated(out: ReplyDraftOutput) -> str:
+    # An escalation has no text to send; its reason is our fixed wording, not a model's.
+    return out.reply
+
+
+CHOICES = 3
 REPLY_DRAFT: TaskSpec[ReplyDraftInput, ReplyDraftOutput] = TaskSpec(
     name="chat.reply_draft",
     agent=AGENT,
     input_model=ReplyDraftInput,
     output_model=ReplyDraftOutput,
-    prompt="chat/reply_draft.v1",
+    prompt="chat/reply_draft.v2",
     fallback=_reply_fallback,
-    gated_text=lambda out: out.reply,
+    gated_text=_reply_gated,
+    rules=_reply_rules,
     finalize=_reply_finalize,
     topic_terms=_reply_terms,
+    schema_for=_reply_schema,
+    gate_facts=_reply_facts,
+    settle=_reply_settle,
     gates=(
         SystemEchoGate(),
         LengthGate(),
         LanguageGate(),
         RelevanceGate(),
+        PlaceholderGate(),
+        EchoGate(),
+        SelfGreetingGate(),
+        PriceGate(),
+        RefundPromiseGate(),
+        DraftSafetyGate(),
+        AvoidTopicsGate(),
         SAFETY_GATE,
         ComplianceGate(),
     ),
-    max_tokens=120,
-    temperature=0.5,
+    max_tokens=160,
+    temperature=0.2,
 )
 
 MEMORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
