@@ -78,7 +78,16 @@ def api_schema(app: FastAPI, owner_token: dict[str, str]) -> Any:
                     "checks": {
                         "positive_data_acceptance": {"expected-statuses": RULE_TEXT_STATUSES}
                     },
-                }
+                },
+                # A shift that ends when it starts, or overlaps another shift of one of its
+                # chatters, is well-formed: the schema cannot see it; refused with a 422 naming
+                # the clash, by design (issue "the team at work", acceptance 5).
+                {
+                    "include-path-regex": "team/shifts$",
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": RULE_TEXT_STATUSES}
+                    },
+                },
             ],
         }
     )
