@@ -60,7 +60,7 @@ def test_add_provider_route_a_task_and_read_usage(base_url: str, llama_server: L
         expect(page.get_by_test_id("in-use-content.caption")).to_contain_text("llama-server")
         page.screenshot(path=str(SHOTS / "03-task-routed.png"), full_page=True)
 
-        page.click("nav >> text=AI")
+        page.click('nav >> text="AI"')  # exact: "Campaigns" holds "ai" too
         expect(page.get_by_test_id("org-cap")).to_contain_text("of $20.00 cap")
         expect(page.get_by_test_id("by-task")).to_contain_text("provider.test")
         expect(page.get_by_test_id("by-model")).to_contain_text("openai_compatible")

@@ -55,7 +55,7 @@ def test_log_in_create_creator_and_invite(base_url: str) -> None:
         expect(page.locator("#f-topics")).to_have_value("dance, travel")
         page.screenshot(path=str(SHOTS / "03-creator-saved.png"), full_page=True)
 
-        page.click("nav >> text=Team")
+        page.click('nav >> text="Team"')
         page.fill("#invite-email", "chatter@agency.example")
         page.select_option("#invite-role", "chatter")
         page.click("[data-testid=invite-form] button[type=submit]")
@@ -63,7 +63,7 @@ def test_log_in_create_creator_and_invite(base_url: str) -> None:
         expect(page.get_by_test_id("invitations")).to_contain_text("chatter@agency.example")
         page.screenshot(path=str(SHOTS / "04-team-invited.png"), full_page=True)
 
-        page.click("nav >> text=Dashboard")
+        page.click('nav >> text="Dashboard"')
         expect(page.get_by_test_id("creator-count")).to_have_text("4")
         page.screenshot(path=str(SHOTS / "05-dashboard.png"), full_page=True)
         browser.close()

@@ -15,8 +15,23 @@ do), ``clock`` (advancing time), ``texts`` (what fans write), ``accounts``, ``me
 ``api2``, ``pages``, ``admin`` (HTTP), ``cli``.
 """
 
-from huntaze.simulator.app import create_simulator_app
+from typing import TYPE_CHECKING, Any
+
 from huntaze.simulator.seeding import DemoAccount, ensure_demo_accounts
 from huntaze.simulator.settings import SimulatorSettings
+
+if TYPE_CHECKING:
+    from huntaze.simulator.app import create_simulator_app
+
+
+def __getattr__(name: str) -> Any:
+    # The app (every route of the imitation) loads on first use: a worker process that only
+    # mounts the simulator's CLI never pays for it.
+    if name == "create_simulator_app":
+        from huntaze.simulator.app import create_simulator_app
+
+        return create_simulator_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["DemoAccount", "SimulatorSettings", "create_simulator_app", "ensure_demo_accounts"]

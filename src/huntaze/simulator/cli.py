@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.progress import Progress
 
 from huntaze.simulator.accounts import creator_by_username
-from huntaze.simulator.app import create_simulator_app
 from huntaze.simulator.clock import advance
 from huntaze.simulator.db import SimulatorDatabase
 from huntaze.simulator.errors import SimulatorError
@@ -61,6 +60,8 @@ def serve(
     """Serve pages, /api/v1, /api2/v2 and /_admin with uvicorn."""
     settings = _settings(db, data_dir)
     console.print(f"Simulator on http://{host}:{port} (database {settings.db_path})")
+    from huntaze.simulator.app import create_simulator_app
+
     uvicorn.run(create_simulator_app(settings), host=host, port=port, log_level="info")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import openai
 from pydantic import BaseModel, SecretStr
 
 from huntaze.ai.providers.base import Pricing, ProviderUnavailableError
@@ -29,6 +28,8 @@ class AzureOpenAIConfig(BaseModel):
 
 def build_azure(config: AzureOpenAIConfig) -> ChatCompletionsProvider:
     """A provider for one Azure OpenAI deployment; refuses to build without a key."""
+    import openai  # the SDK takes a second to import: loaded where a provider is built
+
     key = config.api_key.get_secret_value()
     if not key:
         raise ProviderUnavailableError("azure: no API key configured")

@@ -8,10 +8,12 @@ SDK retries are off: the router owns retries and fallbacks.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import openai
 from pydantic import BaseModel, SecretStr
+
+if TYPE_CHECKING:
+    import openai
 
 from huntaze.ai.providers.base import (
     Completion,
@@ -76,6 +78,8 @@ class ChatCompletionsProvider:
 
     def complete(self, request: CompletionRequest) -> Completion:
         """One chat completion with the request's schema and time limit."""
+        import openai
+
         try:
             response = self._client.chat.completions.create(
                 model=self._model,
@@ -112,6 +116,8 @@ class ChatCompletionsProvider:
 
 def build_openai_compatible(config: OpenAICompatibleConfig) -> ChatCompletionsProvider:
     """A provider for the server at ``config.base_url``."""
+    import openai  # the SDK takes a second to import: loaded where a provider is built
+
     client = openai.OpenAI(
         base_url=config.base_url, api_key=config.api_key.get_secret_value(), max_retries=0
     )
