@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     outbox_lease_s: float = 10.0
     outbox_circuit_failures: int = 5
     outbox_circuit_open_s: int = 60
-    lock_ttl_s: float = 10.0
+    # The account lock only keeps one send per account at a time (the claim's lease, not the
+    # lock, guards exactly once), so it lapses sooner: a dead holder blocks the account 5 s.
+    lock_ttl_s: float = 5.0
     # The browser pool of `huntaze browser-worker` (DESIGN.md §3, platforms/browser/).
     browser_executable: str = "/usr/bin/chromium"
     browser_max_contexts: int = 4

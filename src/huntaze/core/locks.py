@@ -3,7 +3,7 @@
 The embedded default is a file lock (``fcntl.flock``) under the data dir: every process on the
 machine that shares the data dir sees it, and the kernel releases it when its holder dies, even
 by SIGKILL. At scale (``HUNTAZE_REDIS_URL`` set) the lock is a Redis key with a short TTL
-(``HUNTAZE_LOCK_TTL_S``, 10 s), taken with ``SET NX PX``, renewed by a heartbeat thread of its
+(``HUNTAZE_LOCK_TTL_S``, 5 s), taken with ``SET NX PX``, renewed by a heartbeat thread of its
 holder (:mod:`huntaze.core.heartbeat`) and released only by its owner (compare-and-delete), so a
 live holder keeps it as long as it needs and a killed holder's lock lapses within the TTL.
 Both give the same interface:
