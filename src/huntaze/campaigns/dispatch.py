@@ -41,7 +41,7 @@ from huntaze.campaigns.repository import campaigns_repo, recipients_repo
 from huntaze.campaigns.rules import SegmentRules, membership
 from huntaze.campaigns.states import Arm, Kind, RecipientState, Schedule, State
 from huntaze.compliance.models import Verdict
-from huntaze.core.bulk import insert_new
+from huntaze.core.bulk import insert_ignoring
 from huntaze.core.db import get_database, new_id, utcnow
 from huntaze.core.tenancy import tenant_filter, trusted_org_id
 from huntaze.creators.service import creators
@@ -183,17 +183,9 @@ def take_snapshot(session: Session, campaign: Campaign, now: dt.datetime) -> dic
         arms[row["arm"]] += 1
         chunk.append(row)
         if len(chunk) >= SNAPSHOT_CHUNK:
-            insert_new(
-                session,
-                CampaignRecipient,
-                chunk,
-                conflict=("campaign_id", "fan_id"),
-                returning="id",
-            )
+            insert_ignoring(session, CampaignRecipient, chunk, conflict=("campaign_id", "fan_id"))
             chunk = []
-    insert_new(
-        session, CampaignRecipient, chunk, conflict=("campaign_id", "fan_id"), returning="id"
-    )
+    insert_ignoring(session, CampaignRecipient, chunk, conflict=("campaign_id", "fan_id"))
     return arms
 
 

@@ -51,6 +51,17 @@ def insert_new(
     return set(session.scalars(statement, list(rows)).all())
 
 
+def insert_ignoring(
+    session: Session, model: Any, rows: Sequence[dict[str, Any]], *, conflict: Sequence[str]
+) -> None:
+    """Insert the rows whose ``conflict`` columns are not taken yet, without reading anything
+    back: a plain executemany, the fastest path (find what was inserted by its own ids)."""
+    if not rows:
+        return
+    statement = _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
+    session.execute(statement, list(rows))
+
+
 def upsert(
     session: Session,
     model: Any,

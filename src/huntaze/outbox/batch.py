@@ -23,7 +23,7 @@ from huntaze.accounts.audit import audit
 from huntaze.accounts.permissions import Permission
 from huntaze.compliance.models import Delivery, Direction, Outcome, Verdict
 from huntaze.compliance.service import compliance
-from huntaze.core.bulk import insert_new
+from huntaze.core.bulk import insert_ignoring
 from huntaze.core.db import new_id, utcnow
 from huntaze.core.security import new_token
 from huntaze.core.tenancy import OrgId, tenant_filter
@@ -163,13 +163,7 @@ def create_batch(
                 "updated_at": now,
             }
         )
-    inserted = insert_new(
-        session,
-        OutboundMessage,
-        rows,
-        conflict=("organization_id", "idempotency_key"),
-        returning="id",
-    )
+    insert_ignoring(session, OutboundMessage, rows, conflict=("organization_id", "idempotency_key"))
     keys = [row["idempotency_key"] for row in rows]
     if keys:
         found = session.execute(
@@ -179,6 +173,8 @@ def create_batch(
             )
         ).all()
         result.message_ids = {str(key): str(message_id) for key, message_id in found}
+    # A row of this call whose key was taken already was skipped: its id is not the one found.
+    inserted = {str(row["id"]) for row in rows} & set(result.message_ids.values())
     result.created = len(inserted)
     driver = creators.connection_for(account).driver
     for message_id in sorted(inserted):
