@@ -256,3 +256,71 @@ def test_bad_periods_on_the_pages_are_422_with_a_message(
     chatter = make_member(session, owner.organization, Role.CHATTER)
     log_in(client, session, chatter)
     assert client.get("/analytics").status_code == 403
+
+
+def test_sent_messages_and_the_ppv_they_sold_are_rolled_up_by_source(session: Session) -> None:
+    from tests.outbox.helpers import make_agency, make_message
+
+    from huntaze.fans.service import AccountRef
+    from huntaze.inbox.ingest import ingest_earnings, ingest_messages
+    from huntaze.platforms.base import EarningEntry, PlatformMessage
+
+    agency = make_agency(session)
+    offer = make_message(session, agency, text="A new set for you", fan_id="7", price_cents=1500)
+    ref = AccountRef(
+        org=agency.owner.actor.org,
+        account_id=agency.account.id,
+        creator_id=agency.account.creator_id,
+    )
+    at = _at(DAY)
+    synced = [
+        PlatformMessage(
+            platform_message_id="m-offer",
+            platform_fan_id="7",
+            direction="outbound",
+            text=offer.text,
+            sent_at=at,
+            price_cents=1500,
+            nonce=offer.nonce,
+        ),
+        PlatformMessage(
+            platform_message_id="m-direct",
+            platform_fan_id="7",
+            direction="outbound",
+            text="typed on the platform",
+            sent_at=at,
+        ),
+    ]
+    org = ref.org
+    record_events(session, org, ingest_messages(session, ref, synced))
+    sale = EarningEntry(
+        platform_entry_id="e1",
+        kind="ppv",
+        amount_cents=1500,
+        occurred_at=at,
+        platform_fan_id="7",
+        platform_message_id="m-offer",
+    )
+    tip = EarningEntry(
+        platform_entry_id="e2", kind="tip", amount_cents=500, occurred_at=at, platform_fan_id="7"
+    )
+    record_events(session, org, ingest_earnings(session, ref, [sale, tip]))
+    rollups.refresh(session, org)
+    rows = {
+        (source, metric): value
+        for source, metric, value in session.execute(
+            select(Rollup.source, Rollup.metric, Rollup.value).where(
+                Rollup.organization_id == org, Rollup.day == DAY
+            )
+        )
+    }
+    assert offer.author_kind == "person"
+    assert rows[("chatter", "messages.sent")] == 1 and rows[("platform", "messages.sent")] == 1
+    assert rows[("chatter", "gross.ppv")] == 1500
+    assert rows[("unattributed", "gross.tip")] == 500
+    figures = kpis.compute(session, org, rollups.UTC, [ref.creator_id], Period(DAY, DAY))
+    assert figures.by_source == {
+        "chatter": {"gross": 1500, "sent": 1},
+        "platform": {"gross": 0, "sent": 1},
+        "unattributed": {"gross": 500, "sent": 0},
+    }

@@ -7,7 +7,8 @@ Definitions (amounts in cents of what fans paid):
 - net revenue: gross less what was charged back in the period;
 - spenders: distinct fans who paid in the period; ARPPU: net revenue per spender;
 - churn: expired subscriptions over those that came up for renewal (expired + renewed);
-- PPV conversion per price point: PPVs bought over PPVs offered at that price.
+- PPV conversion per price point: PPVs bought over PPVs offered at that price;
+- per source (chatter, AI, automation, platform…): revenue and messages sent.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ class Kpis:
     ppv_offered: int
     ppv_bought: int
     ppv_by_price: dict[int, tuple[int, int]] = field(default_factory=dict)
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per source: ``gross`` revenue (cents) and ``sent`` messages."""
     daily_gross: dict[dt.date, int] = field(default_factory=dict)
     daily_gross_by_type: dict[dt.date, dict[str, int]] = field(default_factory=dict)
 
@@ -127,19 +130,25 @@ def compute(
     sums: dict[str, int] = {}
     daily: dict[dt.date, int] = defaultdict(int)
     daily_by_type: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_source: dict[str, dict[str, int]] = defaultdict(lambda: {"gross": 0, "sent": 0})
     rows = session.execute(
-        in_organization(select(Rollup.day, Rollup.metric, func.sum(Rollup.value)), org, Rollup)
+        in_organization(
+            select(Rollup.day, Rollup.source, Rollup.metric, func.sum(Rollup.value)), org, Rollup
+        )
         .where(
             Rollup.zone == zone,
             Rollup.creator_id.in_(ids),
             Rollup.day >= period.start,
             Rollup.day <= period.end,
         )
-        .group_by(Rollup.day, Rollup.metric)
+        .group_by(Rollup.day, Rollup.source, Rollup.metric)
     ).all()
-    for day, metric, value in rows:
+    for day, source, metric, value in rows:
         sums[metric] = sums.get(metric, 0) + int(value or 0)
+        if metric == "messages.sent":
+            by_source[source]["sent"] += int(value or 0)
         if metric.startswith("gross."):
+            by_source[source]["gross"] += int(value or 0)
             daily[day] += int(value or 0)
             daily_by_type[day][metric.removeprefix("gross.")] += int(value or 0)
     spenders = session.scalar(
@@ -177,6 +186,7 @@ def compute(
         ppv_offered=_sum("ppv.offered", sums),
         ppv_bought=_sum("ppv.bought", sums),
         ppv_by_price=dict(sorted(by_price.items())),
+        by_source={k: dict(v) for k, v in sorted(by_source.items())},
         daily_gross={d: daily.get(d, 0) for d in period.each_day()},
         daily_gross_by_type={d: dict(daily_by_type.get(d, {})) for d in period.each_day()},
     )

@@ -7,6 +7,10 @@ recomputing a day gives the same rows, and an event that arrives late (recorded 
 was rolled up) is counted the next time :func:`refresh` runs: refresh recomputes every day that
 has an event recorded since the organization's watermark.
 
+Sources: ``chatter``, ``ai``, ``automation`` or ``platform`` for sent messages and the PPV sales
+they made (:mod:`huntaze.analytics.sources`, from the outbox's provenance), an event's own
+``source`` when it names one, ``unattributed`` otherwise.
+
 Metrics (amounts in cents of what the fan paid):
 ``gross.<type>`` (``subscription_new``, ``subscription_renewal``, ``tip``, ``ppv``, ``message``,
 ``post``, ``other``), ``purchases``, ``chargebacks``, ``chargeback_cents``, ``subs.new``,
@@ -27,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from huntaze.analytics import sources
 from huntaze.analytics.models import (
     AnalyticsSetting,
     DomainEvent,
@@ -93,9 +98,34 @@ def revenue_type(payload: dict[str, Any], renewal: bool) -> str:
     return kind if kind in REVENUE_TYPES else "other"
 
 
-def _source(payload: dict[str, Any]) -> str:
-    value = payload.get("source")
+def _source(payload: dict[str, Any], attributed: str | None) -> str:
+    value = payload.get("source") or attributed
     return str(value)[:40] if value else DEFAULT_SOURCE
+
+
+def _key(event: Any) -> tuple[str, str, str] | None:
+    """What names the event's message or statement entry on its platform account."""
+    payload = event.payload or {}
+    if event.kind == "message.sent" and payload.get("platform_message_id"):
+        return ("message", event.platform_account_id, str(payload["platform_message_id"]))
+    if event.kind == "purchase.made" and payload.get("platform_entry_id"):
+        return ("entry", event.platform_account_id, str(payload["platform_entry_id"]))
+    return None
+
+
+def _attribution(session: Session, org: OrgId, events: Sequence[Any]) -> dict[Any, str]:
+    """The source of the day's sent messages and PPV sales (see :mod:`.sources`)."""
+    keys = [k for e in events if e.platform_account_id and (k := _key(e)) is not None]
+    messages = [(a, m) for kind, a, m in keys if kind == "message"]
+    entries = [(a, m) for kind, a, m in keys if kind == "entry"]
+    found: dict[Any, str] = {}
+    if messages:
+        for (a, m), source in sources.message_sources(session, org, messages).items():
+            found[("message", a, m)] = source
+    if entries:
+        for (a, m), source in sources.purchase_sources(session, org, entries).items():
+            found[("entry", a, m)] = source
+    return found
 
 
 def _earlier_subscriptions(
@@ -144,6 +174,7 @@ def compute_day(
                 DomainEvent.occurred_at,
                 DomainEvent.dedupe_key,
                 DomainEvent.creator_id,
+                DomainEvent.platform_account_id,
                 DomainEvent.fan_id,
                 DomainEvent.amount_cents,
                 DomainEvent.payload,
@@ -164,11 +195,12 @@ def compute_day(
         and (e.payload or {}).get("kind") == "subscription"
     }
     earlier = _earlier_subscriptions(session, org, subscribers, end) if subscribers else {}
+    attributed = _attribution(session, org, events)
     figures: dict[tuple[str, str, str], int] = defaultdict(int)
     spend: dict[tuple[str, str], list[int]] = {}
     for e in events:
         payload = e.payload or {}
-        base = (e.creator_id, _source(payload))
+        base = (e.creator_id, _source(payload, attributed.get(_key(e))))
         amount = int(e.amount_cents or 0)
         if e.kind == "purchase.made":
             renewal = _is_renewal(e, earlier)
