@@ -77,6 +77,23 @@ def parse_json_object(text: str) -> Any:
     return json.loads(text[start : end + 1], strict=False)
 
 
+def _rejection(run: _Run[Any, Any], output: BaseModel) -> tuple[str, str] | None:
+    """The first gate that rejects the output's main text or any other free-text field.
+
+    Other fields (a rationale beside a copy) pass every gate but the length one, which is the
+    caller's limit for the main text.
+    """
+    found = first_rejection(run.spec.gates, run.spec.gated_text(output), run.gate_context)
+    if found:
+        return found
+    others = [g for g in run.spec.gates if g.name != "length"]
+    for text in run.spec.more_text(output):
+        found = first_rejection(others, text, run.gate_context)
+        if found:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class _Call:
     """One provider answer with its latency and cost."""
@@ -303,9 +320,7 @@ class AIRouter:
                         run, provider.name, call.model, "invalid_output", problem, call=call
                     )
                     return None
-            rejection = first_rejection(
-                run.spec.gates, run.spec.gated_text(output), run.gate_context
-            )
+            rejection = _rejection(run, output)
             if rejection:
                 gate, reason = rejection
                 self._attempt(
@@ -412,7 +427,7 @@ class AIRouter:
 
     def _template(self, run: _Run[InT, OutT], capped: str) -> AIResult[OutT]:
         output = run.spec.fallback(run.data)
-        rejection = first_rejection(run.spec.gates, run.spec.gated_text(output), run.gate_context)
+        rejection = _rejection(run, output)
         outcome: Outcome = "rejected_by_gate" if rejection else "fell_back"
         detail = f"{rejection[0]}: {rejection[1]}" if rejection else "no provider answer passed"
         self._attempt(run, TEMPLATE_PROVIDER, TEMPLATE_PROVIDER, outcome, detail)

@@ -57,6 +57,8 @@ class TaskSpec(Generic[InT, OutT]):
     topic_terms: Callable[[InT], frozenset[str]] | None = None
     schema_for: Callable[[InT], dict[str, Any]] | None = None
     gate_facts: Callable[[InT], Mapping[str, Any]] | None = None
+    # Other free-text fields of the output (a rationale), gated like the main text.
+    also_gated: Callable[[OutT], list[str]] | None = None
     # An answer decided before any model runs (no draft for a possible minor, the one good
     # candidate); it gets ``reject``, the task's gates as one call, to vet what it may return.
     settle: Callable[[InT, Reject], OutT | None] | None = None
@@ -82,6 +84,10 @@ class TaskSpec(Generic[InT, OutT]):
     def terms(self, data: InT) -> frozenset[str]:
         """Words an on-topic answer should share with the input."""
         return self.topic_terms(data) if self.topic_terms else frozenset()
+
+    def more_text(self, output: OutT) -> list[str]:
+        """The output's other free-text fields, gated like the main one."""
+        return self.also_gated(output) if self.also_gated else []
 
     def facts(self, data: InT) -> Mapping[str, Any]:
         """The task's facts for its gates (see :class:`~huntaze.ai.gates.GateContext`)."""

@@ -209,9 +209,11 @@ def _reply_settle(data: ReplyDraftInput, reject: Reject) -> ReplyDraftOutput | N
         return _escalation(decision.intent, NOTHING_FITS)
     best = usable[0]
     # The model is asked only when the candidates are different answers (a question or a
-    # reaction, the VIP wording or the usual one); variants of one answer need no choosing.
+    # reaction, the VIP wording or the usual one) and the understanding is unsure which fits;
+    # variants of one answer, or a sure reading, need no choosing.
     one_answer = len({c.intent for c in usable[:CHOICES]}) == 1
-    if one_answer or best.origin == "past_reply":
+    sure = decision.understanding.confidence >= SURE
+    if one_answer or sure or best.origin == "past_reply":
         return ReplyDraftOutput(
             reply=best.text, intent=decision.intent, reason=decision.reason, origin=best.origin
         )
@@ -283,6 +285,7 @@ def _reply_gated(out: ReplyDraftOutput) -> str:
 
 
 CHOICES = 3
+SURE = 0.6  # understanding confidence above which its ranking of the candidates stands
 REPLY_DRAFT: TaskSpec[ReplyDraftInput, ReplyDraftOutput] = TaskSpec(
     name="chat.reply_draft",
     agent=AGENT,

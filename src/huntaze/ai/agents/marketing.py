@@ -74,6 +74,7 @@ MARKETING_COPY: TaskSpec[MarketingCopyInput, MarketingCopyOutput] = TaskSpec(
     prompt="marketing/copy.v1",
     fallback=_fallback,
     gated_text=lambda out: out.copy_text,
+    also_gated=lambda out: [out.rationale],
     rules=marketing_rules,
     finalize=_finalize,
     schema_for=_schema,

@@ -115,6 +115,8 @@ def _template_candidates(
     last = (_fan_texts(data) or [""])[-1]
     if decision.intent in ("small_talk", "greeting") and "?" in last:
         intents.insert(0, "question")  # "how was your day?" wants an answer, not "tell me more"
+    elif decision.intent == "small_talk" and decision.understanding.sentiment == "negative":
+        intents = ["small_talk_down"]  # "so boring" wants sympathy, not "haha I love that"
     if data.fan.total_spent_cents >= VIP_SPEND_CENTS:
         intents.insert(0, f"vip_{decision.intent}")
     slots = _slots(data, decision.intent, seed)
