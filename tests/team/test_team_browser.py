@@ -104,17 +104,17 @@ def floor(tmp_path: Path) -> Iterator[Floor]:
 
 def _log_in(browser: Any, url: str, member: Member) -> Any:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{url}/login?next=/shifts/me")
+    page.goto(f"{url}/login?next=/my-shift")
     page.fill("#email", member.user.email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/shifts/me")
+    page.wait_for_url(f"{url}/my-shift")
     return page
 
 
 def _next_chat(page: Any, floor: Floor) -> str:
     """Ask for the next chat; the fan it opened, or the note shown instead."""
-    page.goto(f"{floor.url}/shifts/me")
+    page.goto(f"{floor.url}/my-shift")
     with page.expect_navigation():
         page.get_by_test_id("next-chat").click()
     if "/inbox/" in page.url:
@@ -172,11 +172,11 @@ def test_two_chatters_a_manager_and_the_queue(floor: Floor) -> None:
         assert _next_chat(second, floor) == "Regular"
         second.screenshot(path=str(SHOTS / "03-silent-chat-moved.png"), full_page=True)
 
-        first.goto(f"{floor.url}/shifts/me")
+        first.goto(f"{floor.url}/my-shift")
         with first.expect_navigation():
             first.get_by_test_id("clock-out").click()
         expect(first.get_by_test_id("note")).to_contain_text("Clocked out")
-        second.goto(f"{floor.url}/shifts/me")
+        second.goto(f"{floor.url}/my-shift")
         handover = second.get_by_test_id("handover")
         expect(handover).to_contain_text("full beach video tomorrow")
         expect(handover).to_contain_text("Whale")

@@ -224,6 +224,6 @@ def test_the_handover_lists_open_promises(client: TestClient, session: Session, 
     assert "beach video tomorrow" in entry.handover[0]["text"]
     session.commit()
     log_in(client, session, crew.second)
-    page = client.get("/shifts/me")
+    page = client.get("/my-shift")
     assert page.status_code == 200
     assert 'data-testid="handover"' in page.text and "beach video tomorrow" in page.text

@@ -225,7 +225,7 @@ def test_every_team_page_renders_escaped(
     body = _shift(crew, name=PAYLOAD[:80], chatter_ids=[crew.chatter.membership.id])
     assert client.post("/api/v1/team/shifts", json=body, headers=headers).status_code == 201
     log_in(client, session, getattr(crew, who))
-    for path in ("/shifts", "/shifts/me", "/leaderboard", "/leaderboard.csv?days=30"):
+    for path in ("/shifts", "/my-shift", "/leaderboard", "/leaderboard.csv?days=30"):
         page = client.get(path)
         assert page.status_code == 200, path
         assert "<script>alert(5)" not in page.text and "onerror=alert(4)><" not in page.text
@@ -265,6 +265,6 @@ def test_team_pages_run_as_many_statements_for_more_rows(
             )
         session.commit()
         log_in(client, session, crew.manager)
-        for path in ("/shifts", "/shifts/me", "/leaderboard"):
+        for path in ("/shifts", "/my-shift", "/leaderboard"):
             counts.setdefault(path, []).append(_statements_to_load(client, session, path))
     assert all(a == b for a, b in counts.values()), counts

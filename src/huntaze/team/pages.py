@@ -31,7 +31,7 @@ from huntaze.web.forms import FormState, parse_form
 from huntaze.web.templating import register_nav, render
 
 router = APIRouter(include_in_schema=False)
-register_nav("My shift", "/shifts/me", Permission.OUTBOX_WRITE, order=31)
+register_nav("My shift", "/my-shift", Permission.OUTBOX_WRITE, order=31)
 register_nav("Shifts", "/shifts", Permission.FANS_READ, order=91)
 register_nav("Leaderboard", "/leaderboard", Permission.MEMBERS_READ, order=92)
 
@@ -268,7 +268,7 @@ def _my_page(request: Request, auth: PageAuth, session: DbSession, *, note: str 
     return render(request, "team/me.html", context)
 
 
-@router.get("/shifts/me")
+@router.get("/my-shift")
 def my_shift(request: Request, auth: PageUser, session: DbSession, note: str = "") -> Response:
     """My shift: the clock, the handover of the last shift, my open chats and the queue."""
     return _my_page(request, auth, session, note=note[:200])
@@ -278,14 +278,14 @@ def my_shift(request: Request, auth: PageUser, session: DbSession, note: str = "
 def clock_in(auth: PageUser, session: DbSession) -> Response:
     """Clock in."""
     team.clock_in(session, auth.actor)
-    return RedirectResponse("/shifts/me", status_code=303)
+    return RedirectResponse("/my-shift", status_code=303)
 
 
 @router.post("/shifts/clock-out")
 def clock_out(auth: PageUser, session: DbSession) -> Response:
     """Clock out: chats back to the queue, handover written."""
     team.clock_out(session, auth.actor)
-    return RedirectResponse("/shifts/me?note=clocked-out", status_code=303)
+    return RedirectResponse("/my-shift?note=clocked-out", status_code=303)
 
 
 @router.post("/shifts/next-chat")
@@ -293,7 +293,7 @@ def next_chat(auth: PageUser, session: DbSession) -> Response:
     """Take the next chat: open it, or say why there is none."""
     found = routing.next_chat(session, auth.actor)
     if found.fan_id is None:
-        return RedirectResponse("/shifts/me?note=" + _note_key(found.reason), status_code=303)
+        return RedirectResponse("/my-shift?note=" + _note_key(found.reason), status_code=303)
     return RedirectResponse(f"/inbox/{found.fan_id}", status_code=303)
 
 
