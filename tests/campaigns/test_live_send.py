@@ -71,6 +71,7 @@ class WorkerDiedError(Exception):
     """A planning worker's death, injected between creating a batch and committing it."""
 
 
+@pytest.mark.slow
 def test_campaign_delivers_exactly_once_through_faults_and_a_dead_planner(
     session: Session, sim: LiveSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
