@@ -50,6 +50,29 @@ def _wait_linked(data_dir: Path, timeout_s: float = 60) -> bool:
     return False
 
 
+def _fans_synced(data_dir: Path) -> int:
+    from sqlalchemy import func, select
+
+    from huntaze.core.db import Database
+    from huntaze.fans.models import Fan
+
+    database = Database(f"sqlite:///{data_dir / 'huntaze.sqlite3'}")
+    try:
+        with database.session_scope() as session:
+            return int(session.scalar(select(func.count()).select_from(Fan)) or 0)
+    finally:
+        database.dispose()
+
+
+def _wait_synced(data_dir: Path, timeout_s: float = 90) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if _fans_synced(data_dir):
+            return True
+        time.sleep(0.5)
+    return False
+
+
 @pytest.mark.slow
 def test_up_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     port, sim_port = free_port(), free_port()
@@ -76,6 +99,8 @@ def test_up_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         login = httpx.post(f"http://127.0.0.1:{port}/login", timeout=5)
         assert login.status_code == 422  # the login form answers (fields missing)
         assert _wait_linked(tmp_path), "the demo accounts were not checked against the simulator"
+        # The inbox fills at start: the demo accounts are synced now, not at the first round.
+        assert _wait_synced(tmp_path), "the demo accounts' fans were not synced at start"
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     finally:

@@ -156,6 +156,14 @@ def _check_unverified_accounts() -> None:
     check_unverified_accounts()
 
 
+def _sync_linked_accounts() -> None:
+    """Queue a sync of every linked account now, so that the inbox fills at start rather than
+    at the first five-minute round."""
+    from huntaze.inbox.tasks import sync_all_linked
+
+    sync_all_linked()
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
@@ -273,6 +281,7 @@ def up(
     if simulator_url:
         with _simulator_process(host, simulator_port):
             _check_unverified_accounts()
+            _sync_linked_accounts()
             _serve(host, port, with_queue=True)
     else:
         _serve(host, port, with_queue=True)
