@@ -119,16 +119,35 @@ class IdeasOutput(_Output):
 
 # chat.analyze
 Sentiment = Literal["positive", "neutral", "negative"]
+# The understanding component's labels (huntaze.ai.understanding.INTENTS and RISKS).
 Intent = Literal[
-    "purchase_interest",
-    "request_custom",
-    "casual_chat",
-    "flirt",
+    "greeting",
+    "small_talk",
+    "compliment",
     "question",
+    "purchase_interest",
+    "custom_request",
+    "haggle",
     "complaint",
-    "churn_risk",
+    "refund",
+    "churn",
+    "meeting",
     "off_platform",
+    "sad",
+    "bot",
+    "injection",
     "other",
+]
+Risk = Literal[
+    "possible_minor",
+    "meeting",
+    "off_platform",
+    "non_consent",
+    "bestiality",
+    "incest",
+    "violence",
+    "self_harm",
+    "chargeback_threat",
 ]
 RiskLevel = Literal["none", "low", "medium", "high"]
 RiskFlag = Literal[
@@ -151,8 +170,10 @@ class AnalyzeOutput(_Output):
     sentiment: Sentiment
     intent: Intent
     risk: RiskLevel
-    risk_flags: list[RiskFlag] = Field(default_factory=list, max_length=6)
+    risk_flags: list[Risk] = Field(default_factory=list, max_length=9)
     summary: str = Field(min_length=1, max_length=300)
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    evidence: list[str] = Field(default_factory=list, max_length=12)
 
 
 # chat.reply_draft

@@ -23,6 +23,7 @@ from typing import Any
 from huntaze.compliance.engine import CompiledRules
 from huntaze.compliance.models import CheckContext, Direction, Verdict
 from huntaze.compliance.rules import RuleSet, check_compatible, default_rule_set, load_rule_set
+from huntaze.compliance.semantic import with_semantic_tier
 
 _CACHE_SIZE = 128
 
@@ -108,9 +109,14 @@ class RuleChecker:
         direction: Direction | str = Direction.OUTBOUND,
         context: CheckContext | None = None,
         extra_rules: Sequence[RuleSet] = (),
+        semantic: bool = False,
+        history: Sequence[str] = (),
     ) -> Verdict:
-        """Check one message and return its verdict with every rule hit."""
-        return self.compiled(direction, extra_rules).check(text, context)
+        """Check one message and return its verdict with every rule hit; with ``semantic``, the
+        semantic tier reads it too where the rules did not block it (``history``: the writer's
+        earlier messages, oldest first, whose risks carry forward)."""
+        verdict = self.compiled(direction, extra_rules).check(text, context)
+        return with_semantic_tier(verdict, history=history) if semantic else verdict
 
 
 rule_checker = RuleChecker()

@@ -36,9 +36,21 @@ _NOT_AN_AGE = (
     r"o'?clock|k\b|x\b|times|th\b|st\b|nd\b|rd\b|ish|bucks|dollars|usd|\$|euros?|pounds?|"
     r"more|left|away|out of|steps|percent|people|guys|girls|of them|items|videos?|pics|photos))"
 )
+# Someone else's birthday ("my niece turned 5") is not the writer's age.
+_THIRD_PARTY = "".join(
+    f"(?<!{who} )"
+    for who in (
+        "just", "he", "she", "it", "they", "son", "daughter", "niece", "nephew", "kid", "kids",
+        "baby", "brother", "sister", "cousin", "dog", "cat", "puppy", "boy", "girl",
+    )
+)  # fmt: skip
 
 _PATTERNS: dict[str, str] = {
-    "phone_number": (rf"(?<![\d])(?:(?:\+|00)\s?\d(?:{_SEP}\d){{7,14}}|\(?\d(?:{_SEP}\d){{9,14}})"),
+    # A match starts at the start of a number, never inside a price, time or date ("18.30").
+    "phone_number": (
+        rf"(?<![\d$€£])(?<!\d[.:/,])"
+        rf"(?:(?:\+|00)\s?\d(?:{_SEP}\d){{7,14}}|\(?\d(?:{_SEP}\d){{9,14}})"
+    ),
     "email_address": (
         r"[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}"
         rf"|[a-z0-9][a-z0-9._%+\-]{{1,63}}\s*(?:\(at\)|\[at\]|\{{at\}}|\sat\s|@)\s*"
@@ -63,10 +75,11 @@ _PATTERNS: dict[str, str] = {
         rf"\b(?:i\s?'?\s?a?m)\s+(?:only\s+|just\s+|barely\s+|still\s+|literally\s+)?"
         rf"{_AGE}\b{_NOT_AN_AGE}"
         rf"|\b{_AGE}\s?(?:yo|y/o|y\.o\b|yrs?\s?old|years?\s?old|year-old)\b"
-        rf"|\b(?:just\s+)?turn(?:ed|ing|s)?\s+{_AGE}\b{_NOT_AN_AGE}"
+        rf"|\b{_THIRD_PARTY}(?:just\s+)?turn(?:ed|ing|s)?\s+{_AGE}\b{_NOT_AN_AGE}"
         rf"|\b(?:my\s+)?age\s?(?:is|:|=)\s?{_AGE}\b"
         r"|\b1[0-7]/?[fm]\b"
-        r"|\b(?:[6-9]|1[0-2])(?:th)\s?grade(?:r)?\b"
+        r"|(?<!teach )(?<!teaches )(?<!teaching )(?<!taught )"
+        r"\b(?:[6-9]|1[0-2])(?:th)\s?grade(?:r)?\b"
     ),
 }
 
@@ -88,17 +101,31 @@ _TRIGGERS: dict[str, str] = {
 }
 
 
+# Numbers that read like a phone number's digits but are something else: a match made only of
+# these (times "18.30", prices "19.99", dates "12.05.2025", "2025-05-12", "12/05/25") is not a
+# phone number. A phone number is never only these: "555.201.8834" has no two-digit decimals.
+_NUMBER_TOKEN = (
+    r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,5}\.\d{2})(?!\d)"
+)
+_REJECTS: dict[str, str] = {
+    "phone_number": rf"(?:{_NUMBER_TOKEN}[\s()\-_*~]{{0,3}})+",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TextDetector:
-    """A detector over the text form: ``trigger`` is a cheap necessary condition of ``pattern``."""
+    """A detector over the text form: ``trigger`` is a cheap necessary condition of ``pattern``;
+    a match that ``reject`` matches in full is not one (a time or price read as digits)."""
 
     name: str
     trigger: str
     pattern: str
+    reject: str | None = None
 
 
 TEXT_DETECTORS = {
-    name: TextDetector(name, _TRIGGERS[name], pattern) for name, pattern in _PATTERNS.items()
+    name: TextDetector(name, _TRIGGERS[name], pattern, _REJECTS.get(name))
+    for name, pattern in _PATTERNS.items()
 }
 
 

@@ -51,6 +51,17 @@ class _Matcher:
     regex: Regex
     trigger: Regex | None = None
     skip: int = 0
+    reject: Regex | None = None
+
+
+def _matches(pattern: Regex, reject: Regex | None, text: str) -> bool:
+    """Whether ``pattern`` matches ``text`` somewhere that ``reject`` does not match in full."""
+    if reject is None:
+        return pattern.search(text) is not None
+    return any(
+        reject.fullmatch(text[match.start() : match.end()]) is None
+        for match in pattern.finditer(text)
+    )
 
 
 def _prefilters(patterns: Sequence[str]) -> tuple[Regex, ...]:
@@ -99,7 +110,11 @@ def _matchers(rule: Rule) -> list[_Matcher]:
         detector = TEXT_DETECTORS[rule.detector]
         matchers.append(
             _Matcher(
-                rule, Form.TEXT, re.compile(detector.pattern), trigger=re.compile(detector.trigger)
+                rule,
+                Form.TEXT,
+                re.compile(detector.pattern),
+                trigger=re.compile(detector.trigger),
+                reject=re.compile(detector.reject) if detector.reject else None,
             )
         )
     return matchers
@@ -133,10 +148,14 @@ class CompiledRules:
         self._word_prefilters = _prefilters(word_patterns) + _linear_prefilters(customer_words)
         text_prefilters = _prefilters(list(dict.fromkeys(text_patterns)))
         text_prefilters += _linear_prefilters(customer_text)
-        self._text_prefilters: tuple[tuple[Regex, Regex], ...] = tuple(
-            (pattern, pattern) for pattern in text_prefilters
+        self._text_prefilters: tuple[tuple[Regex, Regex, Regex | None], ...] = tuple(
+            (pattern, pattern, None) for pattern in text_prefilters
         ) + tuple(
-            (re.compile(detector.trigger), re.compile(detector.pattern))
+            (
+                re.compile(detector.trigger),
+                re.compile(detector.pattern),
+                re.compile(detector.reject) if detector.reject else None,
+            )
             for detector in dict.fromkeys(detectors)
         )
 
@@ -147,8 +166,8 @@ class CompiledRules:
             return True
         digits = text_form(folded)
         return any(
-            trigger.search(digits) is not None and pattern.search(digits) is not None
-            for trigger, pattern in self._text_prefilters
+            trigger.search(digits) is not None and _matches(pattern, reject, digits)
+            for trigger, pattern, reject in self._text_prefilters
         )
 
     def _text_hits(self, text: str) -> list[Hit]:
@@ -159,6 +178,9 @@ class CompiledRules:
             if matcher.trigger is not None and matcher.trigger.search(tracked.text) is None:
                 continue
             for match in islice(matcher.regex.finditer(tracked.text), MAX_SPANS_PER_MATCHER):
+                matched = tracked.text[match.start() : match.end()]
+                if matcher.reject is not None and matcher.reject.fullmatch(matched):
+                    continue
                 first = match.start() + matcher.skip
                 if match.end() <= first:
                     continue

@@ -18,7 +18,7 @@ being skipped.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ from huntaze.compliance.models import (
     outcome_of,
 )
 from huntaze.compliance.rulebook import BrokenRuleSet, rulebook
+from huntaze.compliance.semantic import with_semantic_tier
 from huntaze.core.db import utcnow
 from huntaze.core.tenancy import OrgId
 from huntaze.creators.service import creators
@@ -87,16 +88,23 @@ class ComplianceService:
         text: str,
         direction: Direction,
         delivery: Delivery | None = None,
+        semantic: bool = False,
+        history: Sequence[str] = (),
     ) -> Verdict:
         """Check one text with the bundled, the organization's and the creator's rules, and, for
-        a ``delivery`` to fans, the sending limits (caps, quiet hours, opt-out, PPV gap)."""
+        a ``delivery`` to fans, the sending limits (caps, quiet hours, opt-out, PPV gap). With
+        ``semantic``, the semantic tier also reads it where the rules did not block it; its
+        findings ask for review (``history``: the writer's earlier messages, oldest first)."""
         compiled, broken = self._rules(session, org, creator_id, direction)
         context = (
             sending_context(delivery)
             if delivery is not None and direction is Direction.OUTBOUND
             else None
         )
-        return _with_hits(compiled.check(text, context), broken)
+        verdict = compiled.check(text, context)
+        if semantic:
+            verdict = with_semantic_tier(verdict, history=history)
+        return _with_hits(verdict, broken)
 
     def check_many(
         self,

@@ -1,8 +1,8 @@
 """The chat agent: message analysis, reply drafts and fan memory (DESIGN.md §4, §6 reply flow).
 
-Classification is rules plus the model: keyword rules find the signals that matter (money leaving
-the platform, minors, meetings, chargebacks, churn) and always win over the model; the model fills
-sentiment, intent and a summary where rules are silent; risk flags are the rules' alone.
+Classification is the understanding component's (``huntaze.ai.understanding``: rules plus the
+bundled embeddings against labelled examples, earlier risks carried forward): intent, sentiment
+and risk flags are its reading of the fan's last message; the model writes the summary only.
 Reply drafts are decided before they are written (``huntaze.ai.drafting``): no draft when a
 person must act (``escalate`` with a ``reason``), otherwise candidates from the creator's own past
 replies and the template library, vetted by the gates; the model only chooses among them.
@@ -32,23 +32,23 @@ from huntaze.ai.gates import (
     RelevanceGate,
     SelfGreetingGate,
     SystemEchoGate,
-    word_set,
     words,
 )
 from huntaze.ai.schemas import (
     AnalyzeInput,
     AnalyzeOutput,
     ChatMessage,
-    Intent,
     MemoryExtractInput,
     MemoryExtractOutput,
     MemoryFact,
     ReplyDraftInput,
     ReplyDraftOutput,
+    Risk,
     RiskFlag,
     RiskLevel,
     Sentiment,
 )
+from huntaze.ai.understanding import RISKS, understand
 
 AGENT = "chat"
 
@@ -73,25 +73,17 @@ FLAG_PATTERNS: dict[RiskFlag, re.Pattern[str]] = {
     ),
     "abusive": re.compile(r"\b(bitch|slut|whore|stupid|idiot|kill you)\b", re.I),
 }
-FLAG_RISK: dict[RiskFlag, RiskLevel] = {
-    "off_platform_payment": "high",
-    "off_platform_contact": "medium",
+RISK_LEVELS: dict[Risk, RiskLevel] = {
     "possible_minor": "high",
-    "meeting_request": "high",
+    "meeting": "high",
+    "off_platform": "high",
+    "non_consent": "high",
+    "bestiality": "high",
+    "incest": "high",
+    "violence": "high",
+    "self_harm": "high",
     "chargeback_threat": "medium",
-    "abusive": "medium",
 }
-INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
-    ("churn_risk", re.compile(r"\b(unsubscrib\w*|cancel\w*|not renew\w*|leaving|bored)\b", re.I)),
-    ("complaint", re.compile(r"\b(refund|scam\w*|rip.?off|disappointed|not worth|waste)\b", re.I)),
-    (
-        "request_custom",
-        re.compile(r"\b(custom|personali[sz]ed|just for me|special request)\b", re.I),
-    ),
-    ("purchase_interest", re.compile(r"\b(buy|price|how much|unlock|ppv|bundle|tip)\b", re.I)),
-]
-POSITIVE = word_set("love loved amazing great gorgeous beautiful thanks thank hot wow cute")
-NEGATIVE = word_set("hate bad angry disappointed boring bored scam waste annoyed upset")
 SAFETY_GATE = PatternGate(
     patterns=tuple(
         (flag, FLAG_PATTERNS[flag])
@@ -106,20 +98,18 @@ def _fan_text(messages: list[ChatMessage]) -> str:
 
 
 def analyze_rules(data: AnalyzeInput) -> dict[str, Any]:
-    """Signals found by keyword rules in the fan's messages (the last one weighs most)."""
-    text = _fan_text(data.messages)
-    last = next((m.text for m in reversed(data.messages) if m.sender == "fan"), "")
-    flags = [flag for flag, pattern in FLAG_PATTERNS.items() if pattern.search(text)]
-    intent: Intent | None = None
-    if flags and flags[0] in ("off_platform_payment", "off_platform_contact"):
-        intent = "off_platform"
-    for candidate, pattern in INTENT_PATTERNS:
-        if intent is None and pattern.search(last):
-            intent = candidate
-    tokens = words(last)
-    score = sum(t in POSITIVE for t in tokens) - sum(t in NEGATIVE for t in tokens)
-    sentiment: Sentiment | None = "positive" if score > 0 else "negative" if score < 0 else None
-    return {"flags": flags, "intent": intent, "sentiment": sentiment}
+    """The understanding of the fan's last message, his earlier messages carried forward."""
+    fan = [m.text for m in data.messages if m.sender == "fan"]
+    if not fan:
+        return {"flags": [], "intent": None, "sentiment": None, "confidence": 0.0, "evidence": []}
+    reading = understand(fan[-1], history=fan[:-1], language=data.language)
+    return {
+        "flags": [risk for risk in RISKS if risk in reading.risks],
+        "intent": reading.intent,
+        "sentiment": reading.sentiment,
+        "confidence": reading.confidence,
+        "evidence": [line[:200] for line in reading.evidence[:12]],
+    }
 
 
 def _max_risk(*levels: RiskLevel) -> RiskLevel:
@@ -128,30 +118,35 @@ def _max_risk(*levels: RiskLevel) -> RiskLevel:
 
 def _analyze_finalize(data: AnalyzeInput, out: AnalyzeOutput) -> AnalyzeOutput:
     signals = analyze_rules(data)
-    flags: list[RiskFlag] = signals["flags"]
-    rule_risk = _max_risk("none", *(FLAG_RISK[f] for f in signals["flags"]))
-    # Flags come from rules only; the model may add "low" risk at most (a tiny model's "high" is
-    # noise, and a real risk has a rule behind it).
+    flags: list[Risk] = signals["flags"]
+    rule_risk = _max_risk("none", *(RISK_LEVELS[f] for f in flags))
+    # Flags come from understanding only; the model may add "low" risk at most (a tiny model's
+    # "high" is noise, and a real risk has a rule or a labelled example behind it).
     model_risk: RiskLevel = min(out.risk, "low", key=_LEVELS.index)
     return out.model_copy(
         update={
             "sentiment": signals["sentiment"] or out.sentiment,
             "intent": signals["intent"] or out.intent,
             "risk": _max_risk(rule_risk, model_risk),
-            "risk_flags": flags[:6],
+            "risk_flags": flags,
+            "confidence": signals["confidence"],
+            "evidence": signals["evidence"],
         }
     )
 
 
 def _analyze_fallback(data: AnalyzeInput) -> AnalyzeOutput:
     signals = analyze_rules(data)
-    risk = _max_risk("none", *(FLAG_RISK[f] for f in signals["flags"]))
+    flags: list[Risk] = signals["flags"]
+    sentiment: Sentiment = signals["sentiment"] or "neutral"
     return AnalyzeOutput(
-        sentiment=signals["sentiment"] or "neutral",
+        sentiment=sentiment,
         intent=signals["intent"] or "other",
-        risk=risk,
-        risk_flags=signals["flags"][:6],
-        summary="Classified by keyword rules only; no model answer was available.",
+        risk=_max_risk("none", *(RISK_LEVELS[f] for f in flags)),
+        risk_flags=flags,
+        summary="Classified by the understanding component only; no model answer was available.",
+        confidence=signals["confidence"],
+        evidence=signals["evidence"],
     )
 
 

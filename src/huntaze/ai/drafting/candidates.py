@@ -11,6 +11,7 @@ understands the message once.
 
 from __future__ import annotations
 
+import re
 import threading
 import zlib
 from collections import OrderedDict
@@ -90,7 +91,9 @@ def _slots(data: ReplyDraftInput, intent: str, seed: int) -> dict[str, str]:
     persona, fan = data.persona, data.fan
     fan_texts = _fan_texts(data)
     item = matched_item(persona, " ".join(fan_texts[-2:]))
-    pet = persona.pet_names[seed % len(persona.pet_names)] if persona.pet_names else ""
+    # Pet names are written in the creator's words; they fit drafts in English only.
+    pets = persona.pet_names if data.language == "en" else []
+    pet = pets[seed % len(pets)] if pets else ""
     name = fan.display_name.split()[0] if fan.display_name.strip() else pet
     custom = persona.custom_min_cents
     slots = {
@@ -178,11 +181,36 @@ def _rank(
     return tuple(ranked[:MAX_CANDIDATES])
 
 
+# Intents a fan's lower offer is read as haggling from ("5 bucks for the shower video?").
+_HAGGLE_LOOKALIKES = frozenset(
+    {"purchase_interest", "custom_request", "small_talk", "question", "other", "complaint"}
+)
+_PRICE_TALK = re.compile(
+    r"\b(?:price|expensive|cheap\w*|deal|discount|bucks|dollars?|pay|offer|sell\w*)\b|\$", re.I
+)
+_BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,]*\s*(?:%|yo\b|years?))")
+
+
+def _offers_less(data: ReplyDraftInput, text: str) -> bool:
+    """Whether the fan names a price below the item's (or the floor) while talking money."""
+    persona = data.persona
+    item = matched_item(persona, text)
+    if not _PRICE_TALK.search(text) and item is None:
+        return False
+    least = item.price_cents if item else persona.price_floor_cents
+    if least is None:
+        return False
+    offered = prices_in(text) or [int(n) * 100 for n in _BARE_NUMBER.findall(text)]
+    return any(0 < cents < least for cents in offered)
+
+
 def _make_plan(data: ReplyDraftInput) -> Plan:
     fan_texts = _fan_texts(data)
     last = fan_texts[-1] if fan_texts else ""
     understanding = understand(last, history=fan_texts[:-1], language=data.language)
-    decision = decide(understanding, data.fan.flags)
+    decision = decide(understanding, data.fan.flags, fan_texts)
+    if _offers_less(data, last) and decision.intent in _HAGGLE_LOOKALIKES:
+        decision = replace(decision, intent="haggle", reason="Holds the price.")
     if decision.action == "escalate":
         return Plan(decision=decision, language=data.language, candidates=())
     seed = zlib.crc32(last.encode())

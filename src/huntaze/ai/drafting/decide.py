@@ -7,6 +7,7 @@ a possible minor gets no draft at all, whatever else the message says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -92,9 +93,27 @@ class Decision:
         return self.action == "reply" and self.intent in RETRIEVAL_INTENTS
 
 
-def decide(understanding: Understanding, fan_flags: Sequence[str] = ()) -> Decision:
+# A stated age under 18 stops drafting even where the understanding missed it: no draft is the
+# one mistake that costs nothing.
+_STATED_MINOR_AGE = re.compile(
+    r"\b(?:i'?m|im|i am|turn(?:ed|ing)?|age(?: is)?|aged)\s+(?:only\s+|just\s+)?(1[0-7]|[1-9])\b"
+    r"|\b(1[0-7]|[1-9])\s*(?:yo|y/o|years? old)\b",
+    re.I,
+)
+
+
+def states_minor_age(texts: Sequence[str]) -> bool:
+    """Whether the fan states an age under 18 in any of ``texts``."""
+    return any(_STATED_MINOR_AGE.search(text) for text in texts)
+
+
+def decide(
+    understanding: Understanding, fan_flags: Sequence[str] = (), fan_texts: Sequence[str] = ()
+) -> Decision:
     """The decision for a message understood as ``understanding`` from a fan with these flags."""
     risks = set(understanding.risks) | set(fan_flags)
+    if states_minor_age(fan_texts):
+        risks.add("possible_minor")
     for risk, reason in STOP_RISKS:
         if risk in risks:
             return Decision("escalate", understanding.intent, reason, understanding)

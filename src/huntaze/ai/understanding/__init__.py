@@ -50,15 +50,21 @@ def _risks_of(
     rules: RuleFindings, meaning: Meaning | None
 ) -> tuple[dict[str, str], frozenset[str]]:
     found = dict(rules.risks)
-    uncertain: set[str] = set()
+    uncertain: dict[str, str] = {}
     if meaning is not None:
         for score in meaning.risks:
             if not score.found or score.risk in found:
                 continue
-            found[score.risk] = f"nearest: {score.nearest!r} {score.score:.2f}"
-            if not score.sure:
-                uncertain.add(score.risk)
-    return found, frozenset(uncertain)
+            why = f"nearest: {score.nearest!r} {score.score:.2f}"
+            if score.sure:
+                found[score.risk] = why
+            else:
+                uncertain[score.risk] = why
+    # A faint second reading beside a clear one is the clear one's echo ("i don't want to be
+    # alive" is near a threat too): uncertain risks count only when nothing is clear.
+    if found:
+        return found, frozenset()
+    return uncertain, frozenset(uncertain)
 
 
 def _intent_of(

@@ -49,6 +49,14 @@ _NOT_AGE_UNIT = (
     r"|pm|am|o'?clock|bucks|dollar|usd|\$|euro|pound|k\b|x\b|times|more|left|of\b|pics|photo"
     r"|vid|items|people|guys|girls|th\b|st\b|nd\b|rd\b))"
 )
+# Someone else's birthday ("my niece turned 5") is not the writer's age.
+_THIRD_PARTY = "".join(
+    f"(?<!{who} )"
+    for who in (
+        "he", "she", "it", "they", "son", "daughter", "niece", "nephew", "kid", "kids", "baby",
+        "brother", "sister", "cousin", "dog", "cat", "puppy", "boy", "girl", "just",
+    )
+)  # fmt: skip
 
 RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "possible_minor": (
@@ -59,7 +67,7 @@ RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
                 rf"{_MINOR_AGE}\b{_NOT_AGE_UNIT}"
                 rf"|\b{_MINOR_AGE}\s?(?:yo\b|y/o|y\.o|yrs?\s?old|years?\s?old|year-old|an?s\b|ans\b"
                 rf"|anos\b|jahre\b|anni\b)"
-                rf"|\bturn(?:ed|ing|s)?\s+{_MINOR_AGE}\b{_NOT_AGE_UNIT}"
+                rf"|\b{_THIRD_PARTY}turn(?:ed|ing|s)?\s+{_MINOR_AGE}\b{_NOT_AGE_UNIT}"
                 rf"|\bage\s?(?:is|:|=)?\s?{_MINOR_AGE}\b{_NOT_AGE_UNIT}"
                 rf"|\b(?:tengo|j'ai|ich bin|ho|tenho)\s+{_MINOR_AGE}\b"
                 r"|\b1[0-7]\s?[mf]\b"
@@ -68,7 +76,8 @@ RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         (
             "school years",
             re.compile(
-                r"\b(?:[5-9]|1[0-2])(?:th|st|nd|rd)?\s?grade(?:r)?\b|\bhigh\s?school(?:er)?\b"
+                r"(?<!teach )(?<!teaches )(?<!taught )(?<!coach )\b(?:[5-9]|1[0-2])(?:th|st|nd|rd)?"
+                r"\s?grade(?:r)?\b|\bi'?m in high\s?school\b|\bhigh\s?schooler\b"
                 r"|\bmiddle\s?school\b|\bjunior\s?high\b|\bfreshman\s+in\s+hs\b|\bin\s+hs\b"
                 r"|\b(?:sophomore|freshman)\s+(?:year\s+)?(?:at|in)\s+(?:high|hs)\b"
                 r"|\bcoll[eè]ge\b.{0,20}\b(?:5e|4e|3e)\b|\blyc[eé]e\b|\bsecundaria\b"
@@ -99,14 +108,16 @@ RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         (
             "asks to meet in person",
             re.compile(
-                r"\bmeet\s?(?:up|irl|in person|face to face|for real|you in)\b|\bmeet (?:me|you)\b"
-                r"(?!.{0,20}\b(?:on|in) (?:here|my (?:dm|page|inbox)|chat))"
+                r"\bmeet\s?(?:up|irl|in person|face to face|for real)\b"
+                r"|\bmeet (?:me|you) (?:at|in) "
+                r"(?!(?:the |my |your |ur )?(?:dms?|chat|inbox|comments)\b)"
                 r"|\bin person\b|\birl\b|\bface to face\b|\bcome over\b|\bcome to (?:my|your)\b"
                 r"|\b(?:my|your) (?:place|apartment|flat|house|hotel room)\b|\bhotel\b"
                 r"|\bpick you up\b|\bvisit you\b|\bwhere do you live\b|\byour address\b"
                 r"|\bgrab (?:a )?(?:drink|coffee|dinner|lunch|bite)\b"
                 r"|\btake you (?:out|to dinner)\b"
-                r"|\bquedar\b|\bse voir\b|\brencontr|\btreffen\b|\bincontrar"
+                r"|\bquedar\b|\bse voir\b|\brencontr|\btreffen\b|\bincontrar|\bkennenlernen\b"
+                r"|\bboire un verre\b|\btomar algo\b|\ben persona\b|\bpersonlich\b"
             ),
         ),
     ),
@@ -126,7 +137,7 @@ RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
                 r"\b(?:outside|off|away from)\s+(?:of\s+)?(?:this|the|here|onlyfans|of)\s?"
                 r"(?:app|site|platform|page)?\b|\belsewhere\b|\bsomewhere else\b|\bother app\b"
                 r"|\bdifferent app\b|\b(?:your|my|ur) (?:number|digits|cell|email|e-mail|addy)\b"
-                r"|\btext me\b|\bcall me\b|\bwithout (?:the )?(?:fees?|onlyfans|of)\b"
+                r"|\btext me\b|\bcall me (?:at|on)\b|\bwithout (?:the )?(?:fees?|onlyfans|of)\b"
                 r"|\bpay (?:you )?directly\b|\bdirect(?:ly)? (?:payment|to you)\b"
                 r"|\bfuera de (?:la|esta) app\b|\bhors de\b|\bau[sß]erhalb\b"
             ),
@@ -204,6 +215,130 @@ RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ),
     ),
 }
+
+
+_FAMILY = (
+    r"(?:step\s?)?(?:sis|sister|bro|brother|mom|mum|mother|dad|father|son|daughter"
+    r"|cousin|aunt|uncle|niece|nephew|granddaughter|grandson|grandma|grandpa|soeur|hermana"
+    r"|hermano|madre|padre|schwester|bruder|mutter|tochter)"
+)
+_SEXUAL = (
+    r"(?:fuck|sex|naked|nude|horny|cum|suck|ride|sleep(?:ing)? with|hook(?:ing)? up|make out"
+    r"|seduc\w*|strip\w*|touch\w*|naughty|dirty|kink\w*|fantas\w*|turn(?:s|ed)? me on"
+    r"|thing for|crush on|in bed|coquin\w*|caliente|fool(?:ing)? around|did stuff|roleplay"
+    r"|role play|scene|custom|video|vid|play)"
+)
+_ANIMAL = (
+    r"(?:dog|dogs|doggo|pup|puppy|horse|horses|stallion|pony|donkey|goat|pig|cow|sheep|pet|pets"
+    r"|animal|animals|livestock|k9|canine|husky|retriever|shepherd|cat|perro|chien|hund|caballo"
+    r"|cheval|pferd|beast)"
+)
+_ANIMAL_SEX = (
+    r"(?:fuck|sex|mount\w*|knot\w*|lick\w*|suck|cum|breed\w*|pleasur\w*|in bed|naked|nude"
+    r"|freaky|join (?:in|us)|go at it|content|custom|vid|video|scene|play|with (?:a|an|ur|your)"
+    r"|con un|mit einem|avec un)"
+)
+EXTRA_RISK_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "possible_minor": (
+        (
+            "school or home life of a minor",
+            re.compile(
+                r"\b(?:homeroom|recess|detention|curfew|allowance|pocket money|school nights?"
+                r"|prom|sophm?ore|freshman|junior high|elementary school|summer camp"
+                r"|(?:1st|2nd|3rd|[4-8]th) period|my (?:step)?(?:mom|mum|dad|parents) (?:checks?"
+                r"|took|takes) my phone|bedtime|preteen|pre-teen|tween|zur schule|au coll[eè]ge"
+                r"|en la secundaria)\b"
+            ),
+        ),
+        (
+            "age spelled out",
+            re.compile(r"\b(?:fiveteen|fourten|fifteen|sixteen|seventeen|thirteen|fourteen)\b"),
+        ),
+    ),
+    "incest": (
+        (
+            "family members in a sexual scene",
+            re.compile(
+                rf"\b{_FAMILY}\b.{{0,50}}\b{_SEXUAL}\b|\b{_SEXUAL}\b.{{0,50}}\b(?:my|your|ur|own"
+                rf"|ma|mi|meine?|the)\s+{_FAMILY}\b|\b(?:play|be|act like|pretend|dress like"
+                rf"|call me|calling me|joue|haz de)\s+(?:my|your|ur|as|ma|mi)?\s?"
+                rf"(?:real |actual |own |big |little |twin )?{_FAMILY}\b"
+                r"|\bfamily (?:secrets?|taboo|fun|roleplay)\b"
+            ),
+        ),
+    ),
+    "bestiality": (
+        (
+            "animals in a sexual scene",
+            re.compile(
+                rf"\b{_ANIMAL}\b.{{0,40}}\b{_ANIMAL_SEX}|\b{_ANIMAL_SEX}\b.{{0,30}}\b{_ANIMAL}\b"
+            ),
+        ),
+    ),
+    "violence": (
+        (
+            "threat words",
+            re.compile(
+                r"\b(?:make (?:u|you) suffer|slit|knife|acid|skull|punch\w* (?:u|you)|smash"
+                r"|burn (?:ur|your)|end (?:u|you)\b|(?:ur|you'?re|you are) (?:just )?dead\b"
+                r"|beaten|bloody|arrepentir|wehtun|umbringen|tuer)\b"
+            ),
+        ),
+    ),
+    "self_harm": (
+        (
+            "self-harm words",
+            re.compile(
+                r"\b(?:unalive|cutting|pills|jump(?:ing)? off|rope|never wake|be around"
+                r"|final message|saying goodbye|stopped eating|wanna die|exist anymore"
+                r"|en finir|viviendo|nicht mehr leben|the point anymore)\b"
+            ),
+        ),
+    ),
+    "chargeback_threat": (
+        (
+            "payment reversal words",
+            re.compile(
+                r"\b(?:contest (?:the|this|it|these|those|my|every|all)|reversal|reversed"
+                r"|claw\w* (?:this|it) back|authori[sz]ed"
+                r"|card (?:company|issuer)|a claim|a case"
+                r"|(?:tell|call|calling|contact\w*) (?:the|my) bank"
+                r"|amex|visa|mastercard"
+                r"|opposition|mi banco|ma banque|meine bank|card stolen)\b"
+            ),
+        ),
+    ),
+    "non_consent": (
+        (
+            "no consent words",
+            re.compile(
+                r"\b(?:wasted|knocked out|spike\w*|a choice|against (?:ur|your|her) wishes"
+                r"|too drunk|consent|saying no|says no|say no|not expecting it|drug (?:u|you|her)"
+                r"|dormida)\b"
+            ),
+        ),
+    ),
+    "meeting": (
+        (
+            "plans to be together",
+            re.compile(
+                r"\b(?:zip code|drive out|fly (?:u|you) out|airport|in the flesh"
+                r"|in your area|show up|(?:we should|let'?s) hang|for drinks|i'?ll drive)\b"
+            ),
+        ),
+    ),
+    "off_platform": (
+        (
+            "other places to talk or pay",
+            re.compile(
+                r"\b(?:snapp?|cashtag|own site|platform where|another platform|other account"
+                r"|secondary account|gift code|take a cut|personal insta|same username)\b"
+            ),
+        ),
+    ),
+}
+for _risk, _extra in EXTRA_RISK_PATTERNS.items():
+    RISK_PATTERNS[_risk] = (*RISK_PATTERNS[_risk], *_extra)
 
 INTENT_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (

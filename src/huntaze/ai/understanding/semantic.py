@@ -28,11 +28,11 @@ from huntaze.ai.understanding.labels import INTENTS, RISKS
 
 EXAMPLES_PATH = Path(__file__).resolve().parent / "examples.txt"
 NONE = "none"
-RISK_FLOOR = 0.50
+RISK_FLOOR = 0.42
 """Mean similarity to a risk's two nearest examples at which the risk is considered."""
 RISK_SURE = 0.62
 """... and at which it is taken as found with confidence (below: found, uncertain)."""
-RISK_MARGIN = 0.04
+RISK_MARGIN = 0.02
 """How much closer to the risk than to the nearest harmless look-alikes a message must be."""
 INTENT_NEIGHBOURS = 7
 INTENT_FLOOR = 0.30
