@@ -27,6 +27,11 @@ def _wait_ok(url: str, timeout_s: float = 60) -> bool:
     return False
 
 
+# Two days of simulated history instead of the demo's 90 keep the test short; the conversations
+# they hold are enough to see that the inbox fills at start.
+UP_ENV = {"HUNTAZE_QUEUE_IMMEDIATE": "false", "HUNTAZE_DEMO_HISTORY_DAYS": "2"}
+
+
 def _link_states(data_dir: Path) -> set[str]:
     from sqlalchemy import select
 
@@ -50,16 +55,16 @@ def _wait_linked(data_dir: Path, timeout_s: float = 60) -> bool:
     return False
 
 
-def _fans_synced(data_dir: Path) -> int:
+def _messages_synced(data_dir: Path) -> int:
     from sqlalchemy import func, select
 
     from huntaze.core.db import Database
-    from huntaze.fans.models import Fan
+    from huntaze.inbox.models import ChatMessage
 
     database = Database(f"sqlite:///{data_dir / 'huntaze.sqlite3'}")
     try:
         with database.session_scope() as session:
-            return int(session.scalar(select(func.count()).select_from(Fan)) or 0)
+            return int(session.scalar(select(func.count()).select_from(ChatMessage)) or 0)
     finally:
         database.dispose()
 
@@ -67,7 +72,7 @@ def _fans_synced(data_dir: Path) -> int:
 def _wait_synced(data_dir: Path, timeout_s: float = 90) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if _fans_synced(data_dir):
+        if _messages_synced(data_dir):
             return True
         time.sleep(0.5)
     return False
@@ -76,7 +81,7 @@ def _wait_synced(data_dir: Path, timeout_s: float = 90) -> bool:
 @pytest.mark.slow
 def test_up_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     port, sim_port = free_port(), free_port()
-    env = {**os.environ, "HUNTAZE_QUEUE_IMMEDIATE": "false", "HUNTAZE_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, **UP_ENV, "HUNTAZE_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -100,7 +105,7 @@ def test_up_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         assert login.status_code == 422  # the login form answers (fields missing)
         assert _wait_linked(tmp_path), "the demo accounts were not checked against the simulator"
         # The inbox fills at start: the demo accounts are synced now, not at the first round.
-        assert _wait_synced(tmp_path), "the demo accounts' fans were not synced at start"
+        assert _wait_synced(tmp_path), "the demo fans' conversations were not synced at start"
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -136,7 +141,7 @@ def _gone(pid: int) -> bool:
 @pytest.mark.slow
 def test_up_killed_with_sigkill_leaves_no_process_behind(tmp_path: Path) -> None:
     port, sim_port = free_port(), free_port()
-    env = {**os.environ, "HUNTAZE_QUEUE_IMMEDIATE": "false", "HUNTAZE_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, **UP_ENV, "HUNTAZE_DATA_DIR": str(tmp_path)}
     log = (tmp_path / "up.log").open("w")
     process = subprocess.Popen(
         [

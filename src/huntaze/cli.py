@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from huntaze import __version__
 from huntaze.ai import cli as ai_cli
 from huntaze.compliance import cli as compliance_cli
 from huntaze.simulator import cli as simulator_cli
+
+if TYPE_CHECKING:
+    from huntaze.simulator import DemoAccount
 
 app = typer.Typer(
     help="Huntaze: AI business platform for creators and agencies.",
@@ -80,10 +83,25 @@ def _load_demo_if_empty(simulator_url: str | None = None) -> bool:
             return False
         load_demo(session)
         if simulator_url:
-            from huntaze.simulator import ensure_demo_accounts
-
-            link_simulator_accounts(session, ensure_demo_accounts(), base_url=simulator_url)
+            link_simulator_accounts(session, _demo_simulator_accounts(), base_url=simulator_url)
         return True
+
+
+def _demo_simulator_accounts() -> list[DemoAccount]:
+    """The simulator's demo accounts, seeded with ``HUNTAZE_DEMO_HISTORY_DAYS`` (90) days of
+    simulated life the first time, so that the demo inbox opens on real conversations."""
+    from rich.progress import Progress
+
+    from huntaze.simulator import ensure_demo_accounts
+
+    days = int(os.environ.get("HUNTAZE_DEMO_HISTORY_DAYS", str(DEMO_HISTORY_DAYS)) or 0)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Simulating the demo fans' history (days)", total=days)
+        return list(
+            ensure_demo_accounts(
+                history_days=days, progress=lambda done: progress.advance(task, done)
+            )
+        )
 
 
 def _wait_until_answering(
@@ -104,16 +122,24 @@ def _wait_until_answering(
     )
 
 
+DEMO_HISTORY_DAYS = 90
+DEMO_TICKER_SPEED = 60
+
+
 @contextmanager
 def _simulator_process(host: str, port: int) -> Iterator[None]:
     """The simulator as a child process (it stands in for an outside platform); it dies with
-    this process, even if this one is killed with SIGKILL (:mod:`huntaze.core.lifeline`)."""
+    this process, even if this one is killed with SIGKILL (:mod:`huntaze.core.lifeline`). Its
+    clock runs ``HUNTAZE_SIMULATOR_TICKER_SPEED`` simulated seconds per second (a simulated hour
+    a minute unless set), so that fans keep writing and buying while the demo runs."""
     from huntaze.core import lifeline
 
+    env = lifeline.env_for_child()
+    env.setdefault("HUNTAZE_SIMULATOR_TICKER_SPEED", str(DEMO_TICKER_SPEED))
     process = subprocess.Popen(
         [sys.executable, "-m", "huntaze", "simulator", "--host", host, "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        env=lifeline.env_for_child(),
+        env=env,
     )
     try:
         _wait_until_answering(f"http://{host}:{port}/login", process)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from huntaze.simulator.accounts import hash_password
 from huntaze.simulator.behaviour import stream
+from huntaze.simulator.clock import advance
 from huntaze.simulator.db import SimulatorDatabase
 from huntaze.simulator.fan_model import bundled_text, parse_fan_model
 from huntaze.simulator.models import Base, Creator, Fan, Link, Message, Transaction, VaultItem
@@ -38,6 +39,7 @@ CHUNK = 2_000
 SWATCHES = ("#f472b6", "#60a5fa", "#34d399", "#fbbf24", "#a78bfa", "#f87171")
 
 ProgressCallback = Callable[[int], None]
+DAY_S = 86_400
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,13 @@ def ensure_demo_accounts(
     seed: int = DEFAULT_SEED,
     creators: int = 2,
     fans_per_creator: int = DEFAULT_FANS,
+    history_days: int = 0,
+    progress: ProgressCallback | None = None,
 ) -> list[DemoAccount]:
     """Seed the simulator database if it has no account yet; return every account's credentials.
+
+    ``history_days`` of simulated life follow a fresh seed (fans subscribe, write, buy, churn),
+    one day at a time, ``progress`` told after each day; an existing world is left as it is.
 
     ``db_path`` defaults to ``SimulatorSettings.from_env().db_path`` (the data dir's
     ``simulator.sqlite3``). An existing database is never reset, unless an older version made
@@ -230,6 +237,11 @@ def ensure_demo_accounts(
                 fans_per_creator=fans_per_creator,
                 fan_model_text=model_text,
             )
+            for _day in range(history_days):
+                with db.session() as session:
+                    advance(session, DAY_S)
+                if progress is not None:
+                    progress(1)
         return list_accounts(db)
     finally:
         db.dispose()
