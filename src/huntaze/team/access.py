@@ -3,7 +3,8 @@
 Once an agency has set up a shift, a member who does not manage the team (a chatter, a viewer)
 sees a creator's fans and conversations only while a shift of theirs covering that creator runs,
 or while a manager's extension of it lasts. Managers, admins and owners are not limited. An
-organization without shifts (a creator's own workspace) limits nobody.
+organization without shifts (a creator's own workspace) limits nobody. An API key below manager
+works no shift, so once shifts exist it sees no creator's chats.
 
 :func:`creators_on_shift` is the one question the fans and inbox domains ask.
 """
