@@ -249,6 +249,8 @@ def test_bad_periods_on_the_pages_are_422_with_a_message(
         {"start": "garbage"},
         {"start": "2026-03-02", "end": "2026-03-01"},
         {"start": "2020-01-01", "end": "2026-03-01"},
+        {"start": "0001-01-01", "end": "0001-01-02"},
+        {"start": "9999-12-30", "end": "9999-12-31"},
     ):
         for path in ("/analytics", f"/analytics/creators/{creator.id}"):
             response = client.get(path, params=params)
@@ -324,3 +326,16 @@ def test_sent_messages_and_the_ppv_they_sold_are_rolled_up_by_source(session: Se
         "platform": {"gross": 0, "sent": 1},
         "unattributed": {"gross": 500, "sent": 0},
     }
+
+
+def test_months_and_dates_out_of_range_are_422(session: Session, client: TestClient) -> None:
+    owner, creator = _setup(session)
+    headers = api_headers(client, session, owner)
+    base = f"/api/v1/analytics/creators/{creator.id}"
+    for month in ("0001-01", "9999-12", "2026-00"):
+        response = client.get(f"{base}/report.pdf", params={"month": month}, headers=headers)
+        assert response.status_code == 422, month
+    response = client.get(
+        base, params={"start": "9999-12-31", "end": "9999-12-31"}, headers=headers
+    )
+    assert response.status_code == 422

@@ -112,9 +112,12 @@ def parse_month(value: str | None, zone: str) -> dt.date:
     if not value:
         return analytics_today(zone).replace(day=1)
     try:
-        return dt.date(int(value[:4]), int(value[5:7]), 1)
+        first = dt.date(int(value[:4]), int(value[5:7]), 1)
     except ValueError:
         raise InvalidInputError("month must be YYYY-MM with a month from 01 to 12.") from None
+    if not 1971 <= first.year <= 2199:
+        raise InvalidInputError("month must be between 1971-01 and 2199-12.")
+    return first
 
 
 def analytics_today(zone: str) -> dt.date:

@@ -24,6 +24,9 @@ from huntaze.fans.service import fans
 from huntaze.storage.blobs import BlobStore
 
 DEFAULT_DAYS = 30
+# The days a period may cover (with room before for the previous periods it is compared with).
+EARLIEST = dt.date(1971, 1, 1)
+LATEST = dt.date(2199, 12, 31)
 
 
 @dataclass
@@ -72,6 +75,10 @@ def parse_period(start: dt.date | None, end: dt.date | None, zone: str) -> Perio
         end = rollups.local_day(utcnow(), zone)
     if start is None:
         start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        raise InvalidInputError(
+            f"Dates must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
+        )
     if start > end:
         raise InvalidInputError(
             "The start of the period must not be after its end.",
