@@ -82,7 +82,7 @@ def _keywords_prefilter(keywords: Sequence[str]) -> tuple[Regex, ...]:
     takes seconds for an alternation this large)."""
     if not keywords:
         return ()
-    return (compile_bundled(" " + keywords_regex(keywords, end=WORD_BOUNDARY_END)),)
+    return (compile_bundled(" " + keywords_regex(tuple(keywords), end=WORD_BOUNDARY_END)),)
 
 
 def _linear_prefilters(patterns: Sequence[str]) -> tuple[Regex, ...]:
