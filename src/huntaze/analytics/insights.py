@@ -210,7 +210,7 @@ def summarize(
     from huntaze.ai.service import ai
     from huntaze.core.tenancy import trusted_org_id
 
-    text, figures = template_summary(kpis, previous, found)
+    _text, figures = template_summary(kpis, previous, found)
     data = InsightInput(
         period=kpis.period.label[:40],
         kpis=[
@@ -254,8 +254,14 @@ def summarize(
     written = f"{out.headline}. {out.summary}"
     recommendations = tuple(out.recommendations)
     if result.fallback or not cites_only(" ".join((written, *recommendations)), allowed):
-        return Summary(text, "template", _recommendations(kpis, previous, found))
+        return template(kpis, previous, found)
     return Summary(written, "ai", recommendations)
+
+
+def template(kpis: Kpis, previous: Kpis, found: list[Insight]) -> Summary:
+    """The period in words by the plain template, with rule-based recommendations."""
+    text, _figures = template_summary(kpis, previous, found)
+    return Summary(text, "template", _recommendations(kpis, previous, found))
 
 
 def _recommendations(kpis: Kpis, previous: Kpis, found: list[Insight]) -> tuple[str, ...]:

@@ -132,7 +132,8 @@ def analytics_today(zone: str) -> dt.date:
 def creator_report_pdf(
     creator: CreatorFromPath, actor: AnalyticsReader, session: DbSession, month: Month = None
 ) -> Response:
-    """The creator's monthly report (this month by default) as PDF."""
+    """The creator's monthly report (this month by default) as PDF, made now with the template
+    summary; the stored reports of the 1st (``/reports``) carry the AI's checked summary."""
     first = parse_month(month, analytics.zone(session, actor))
     pdf = analytics.monthly_report(session, actor, creator, first)
     return Response(
