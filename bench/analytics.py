@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse-sqlite", default="", help="a SQLite file of an earlier run")
     parser.add_argument("--json-out", default="", help="write the figures there, not the report")
     parser.add_argument("--combine", nargs="*", default=[], help="report from --json-out files")
+    parser.add_argument("--note", default="", help="a sentence added under the table")
     args = parser.parse_args(argv if argv is not None else [])
     console = Console()
     results: dict[str, dict[str, float]] = {}
@@ -308,6 +309,8 @@ def main(argv: list[str] | None = None) -> None:
         "|---|---:|---:|---:|---:|---:|---:|\n"
         f"{rows}\nTarget: the dashboard under 200 ms on PostgreSQL."
     )
+    if args.note:
+        body += f"\n\n{args.note}"
     console.print(body)
     console.print(
         f"written to {write_section('analytics', 'Analytics dashboard and ingest', body)}"
