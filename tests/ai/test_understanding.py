@@ -150,6 +150,7 @@ def test_chat_analyze_on_the_evaluation_set() -> None:
     risk_total = risk_found = false_risks = 0
     sentiments: Counter[str] = Counter()
     misses = []
+    semantic_tier.embed([m for _, _, messages in rows for m in messages])  # one batch, cached
     for intent, expected, messages in rows:
         payload = {"messages": [{"sender": "fan", "text": text} for text in messages]}
         out = router.run_named("chat.analyze", payload).output

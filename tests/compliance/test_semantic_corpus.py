@@ -60,6 +60,7 @@ def _caught(verdict: Verdict, label: str) -> bool:
 def _results() -> tuple[dict[str, Counter[str]], list[str]]:
     table: dict[str, Counter[str]] = {}
     notes = []
+    semantic_tier.embed([text for _, _, text in _rows()])  # one batch: the checks read the cache
     for direction, label, text in _rows():
         verdict = rule_checker.check(text, direction=direction, semantic=True)
         counts = table.setdefault(label, Counter())

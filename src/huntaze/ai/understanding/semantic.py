@@ -172,6 +172,18 @@ class SemanticTier:
             return False
         return True
 
+    def clear_cache(self) -> None:
+        """Forget the vectors of messages seen (the examples' stay)."""
+        with self._lock:
+            self._cache.clear()
+
+    def example_counts(self) -> dict[str, int]:
+        """How many labelled examples each section holds."""
+        found = examples()
+        counts = {f"risk:{name}": len(lines) for name, lines in found.risk.items()}
+        counts.update({f"intent:{name}": len(lines) for name, lines in found.intent.items()})
+        return counts
+
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One unit vector per text; texts seen recently are not embedded again."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
