@@ -33,6 +33,10 @@ def test_every_task_returns_a_schema_valid_result_offline(router: AIRouter, task
 
     spec.output_model.model_validate(result.output.model_dump())
     record = result.record
+    if record.provider == "rules":  # a reply draft decided without the model (a sure reading)
+        assert task == "chat.reply_draft" and result.output.origin in ("template", "past_reply")
+        assert record.attempts[0].outcome == "accepted" and record.prompt_version == spec.prompt
+        return
     local_calls = [a for a in record.attempts if a.provider == "local"]
     assert local_calls and local_calls[0].tokens_out > 0, "the model itself answered first"
     # A later try may run out of time on a busy machine; it is then recorded as an error.
