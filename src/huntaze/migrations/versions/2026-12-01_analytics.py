@@ -1,7 +1,7 @@
 """analytics: event indexes, time zone, daily rollups, spend per fan-day, watermarks, reports
 
 Revision ID: 0011_analytics
-Revises: 0009
+Revises: 0010_persona
 Create Date: 2026-12-01 16:50:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import huntaze.core.db
 
 revision: str = "0011_analytics"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010_persona"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

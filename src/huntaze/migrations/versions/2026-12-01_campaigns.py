@@ -1,7 +1,7 @@
 """campaigns: saved segments, campaigns, the frozen audience of each campaign, automations
 
 Revision ID: 0012_campaigns
-Revises: 0009
+Revises: 0011_analytics
 Create Date: 2026-12-01 17:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import huntaze.core.db
 
 revision: str = "0012_campaigns"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011_analytics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

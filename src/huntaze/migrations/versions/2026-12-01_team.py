@@ -2,7 +2,7 @@
 shift extensions and the routing queue's assignments
 
 Revision ID: 0013_team
-Revises: 0009
+Revises: 0012_campaigns
 Create Date: 2026-12-01 17:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import huntaze.core.db
 
 revision: str = "0013_team"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012_campaigns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
