@@ -71,14 +71,16 @@ def parse_period(start: dt.date | None, end: dt.date | None, zone: str) -> Perio
     """A period from optional bounds (the last 30 days by default); 422 when it makes no sense."""
     if start is None and end is None:
         return default_period(zone)
-    if end is None:
-        end = rollups.local_day(utcnow(), zone)
-    if start is None:
-        start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
-    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+    # Each given bound is checked before the other is derived from it (a day before year 1
+    # cannot be computed, let alone shown).
+    if any(day is not None and not EARLIEST <= day <= LATEST for day in (start, end)):
         raise InvalidInputError(
             f"Dates must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
         )
+    if end is None:
+        end = rollups.local_day(utcnow(), zone)
+    if start is None:
+        start = max(EARLIEST, end - dt.timedelta(days=DEFAULT_DAYS - 1))
     if start > end:
         raise InvalidInputError(
             "The start of the period must not be after its end.",
