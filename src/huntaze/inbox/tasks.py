@@ -63,6 +63,18 @@ def sync_after_commit(
     enqueue_after_commit(session, func, organization_id, account_id)
 
 
+def sync_if_linked(organization_id: str, account_id: str) -> bool:
+    """Queue a sync of one account if it is linked (its connection was just verified), so that
+    a newly connected account fills the inbox now rather than at the next round; whether it was
+    queued."""
+    with get_database().session_scope() as session:
+        for org, linked_id, driver_name in creators.linked_accounts(session):
+            if (org, linked_id) == (organization_id, account_id):
+                sync_after_commit(session, org, linked_id, driver=driver_name)
+                return True
+    return False
+
+
 @periodic_task(minute="*/5")
 def sync_all_linked() -> int:
     """Every five minutes: queue a sync of every linked account; how many."""

@@ -49,13 +49,26 @@ def send_outbound_message_browser(message_id: str) -> None:
 @task()
 def check_account_connection(organization_id: str, account_id: str) -> str:
     """Log in to a platform account and record its link state; returns that state."""
-    return sender.check_connection(trusted_org_id(organization_id), account_id)
+    state = sender.check_connection(trusted_org_id(organization_id), account_id)
+    _sync_when_linked(organization_id, account_id, state)
+    return state
 
 
 @task(queue="browser")
 def check_account_connection_browser(organization_id: str, account_id: str) -> str:
     """The same check through a browser-driven connector."""
-    return sender.check_connection(trusted_org_id(organization_id), account_id)
+    state = sender.check_connection(trusted_org_id(organization_id), account_id)
+    _sync_when_linked(organization_id, account_id, state)
+    return state
+
+
+def _sync_when_linked(organization_id: str, account_id: str, state: str) -> None:
+    """A verified connection is the moment to pull the account's fans and chats."""
+    if state != "linked":
+        return
+    from huntaze.inbox.tasks import sync_if_linked  # the inbox replies through the outbox
+
+    sync_if_linked(organization_id, account_id)
 
 
 def check_unverified_accounts() -> int:
