@@ -84,7 +84,7 @@ def _zone(name: str | None) -> dt.tzinfo:
         try:
             return zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
+            return dt.UTC  # a fan's zone the platform gave wrong: the platform's UTC
     return dt.UTC
 
 
