@@ -83,3 +83,21 @@ def test_fix_the_login_then_send_what_waited(
     assert message.state == State.SENT, message.last_error
     assert sim.deliveries(nonce=message.nonce) == 1
     assert agency.account.link_state == "linked"
+
+
+def test_api_check_answers_json_with_the_state_after_the_check(
+    client: TestClient, session: Session, sim: LiveSimulator
+) -> None:
+    """The API's check is documented as JSON; an empty 202 broke every client that parses it."""
+    agency = make_agency(session, base_url=sim.url, secret=sim.secret_json(password="wrong"))
+    session.commit()
+    response = client.post(
+        f"/api/v1/platform-accounts/{agency.account.id}/check",
+        headers=api_headers(client, session, agency.chatter),
+    )
+    assert response.status_code == 202
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["account_id"] == agency.account.id and body["checking"] is True
+    session.refresh(agency.account)
+    assert agency.account.link_state == "needs_attention"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from huntaze.accounts.auth import ApiActor
@@ -98,13 +98,23 @@ class RetryNowOut(BaseModel):
     messages_woken: int
 
 
-@router.post("/platform-accounts/{account_id}/check", status_code=202)
+class CheckQueuedOut(BaseModel):
+    """A check was queued; ``link_state`` is the account's state before it ran."""
+
+    account_id: str
+    checking: bool
+    link_state: str
+
+
+@router.post(
+    "/platform-accounts/{account_id}/check", status_code=202, response_model=CheckQueuedOut
+)
 def check_account(
     account: PlatformAccountFromPath, actor: ApiActor, session: DbSession
-) -> Response:
-    """Ask a worker to log in to the account; read the result as its ``link_state``."""
+) -> CheckQueuedOut:
+    """Ask a worker to log in to the account; read the result later as its ``link_state``."""
     account_recovery.check_connection(session, actor, account.id)
-    return Response(status_code=202)
+    return CheckQueuedOut(account_id=account.id, checking=True, link_state=account.link_state)
 
 
 @router.post("/platform-accounts/{account_id}/retry-now", response_model=RetryNowOut)
