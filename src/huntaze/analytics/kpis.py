@@ -5,7 +5,9 @@ Definitions (amounts in cents of what fans paid):
 - gross revenue: every purchase; by type (subscriptions new and renewal, tips, PPV, messages,
   posts, other);
 - net revenue: gross less what was charged back in the period;
-- spenders: distinct fans who paid in the period; ARPPU: net revenue per spender;
+- spenders: distinct fans who paid in the period; ARPPU: net revenue per spender (both, and
+  the top fans, read the spend per fan and month for the months the period covers whole, and
+  the spend per fan and day only for the days at its ends: :func:`spend_rows`);
 - churn: expired subscriptions over those that came up for renewal (expired + renewed);
 - PPV conversion per price point: PPVs bought over PPVs offered at that price;
 - per source (chatter, AI, automation, platform…): revenue and messages sent.
@@ -18,11 +20,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from huntaze.analytics.models import FanDay, Rollup
-from huntaze.analytics.rollups import REVENUE_TYPES
+from huntaze.analytics.models import FanDay, FanMonth, Rollup
+from huntaze.analytics.rollups import REVENUE_TYPES, month_end
 from huntaze.core.tenancy import OrgId, in_organization
 
 MAX_DAYS = 366
@@ -53,6 +55,71 @@ class Period:
     def label(self) -> str:
         """``2026-11-01 – 2026-11-30``."""
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+def split_months(period: Period) -> tuple[list[dt.date], list[Period]]:
+    """The months ``period`` covers whole (their first days), and the periods of its days
+    outside them (none, one or two)."""
+    month = period.start.replace(day=1)
+    if month < period.start:
+        month = month_end(month) + dt.timedelta(days=1)
+    months: list[dt.date] = []
+    while month_end(month) <= period.end:
+        months.append(month)
+        month = month_end(month) + dt.timedelta(days=1)
+    if not months:
+        return [], [period]
+    edges = []
+    if period.start < months[0]:
+        edges.append(Period(period.start, months[0] - dt.timedelta(days=1)))
+    last = month_end(months[-1])
+    if last < period.end:
+        edges.append(Period(last + dt.timedelta(days=1), period.end))
+    return months, edges
+
+
+def spend_rows(org: OrgId, zone: str, creator_ids: Sequence[str], period: Period) -> Subquery:
+    """What fans spent in the period as rows of (``fan_id``, ``spent_cents``, ``purchases``),
+    a fan possibly on several rows: a row per fan and month for the months the period covers
+    whole, a row per fan and day for the days at its ends."""
+    ids = list(creator_ids)
+    months, edges = split_months(period)
+    parts = []
+    if months:
+        parts.append(
+            in_organization(
+                select(
+                    FanMonth.fan_id.label("fan_id"),
+                    FanMonth.spent_cents.label("spent_cents"),
+                    FanMonth.purchases.label("purchases"),
+                ),
+                org,
+                FanMonth,
+            ).where(
+                FanMonth.zone == zone,
+                FanMonth.creator_id.in_(ids),
+                FanMonth.month >= months[0],
+                FanMonth.month <= months[-1],
+            )
+        )
+    if edges:
+        parts.append(
+            in_organization(
+                select(
+                    FanDay.fan_id.label("fan_id"),
+                    FanDay.spent_cents.label("spent_cents"),
+                    FanDay.purchases.label("purchases"),
+                ),
+                org,
+                FanDay,
+            ).where(
+                FanDay.zone == zone,
+                FanDay.creator_id.in_(ids),
+                or_(*(and_(FanDay.day >= e.start, FanDay.day <= e.end) for e in edges)),
+            )
+        )
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    return statement.subquery("spend")
 
 
 def month_period(month: dt.date) -> Period:
@@ -122,10 +189,28 @@ def _sum(metric: str, sums: dict[str, int]) -> int:
     return int(sums.get(metric, 0))
 
 
-def compute(
+def spender_count(
     session: Session, org: OrgId, zone: str, creator_ids: Sequence[str], period: Period
+) -> int:
+    """How many distinct fans paid ``creator_ids`` in the period."""
+    spend = spend_rows(org, zone, creator_ids, period)
+    found = session.scalar(
+        select(func.count(func.distinct(spend.c.fan_id))).where(spend.c.purchases > 0)
+    )
+    return int(found or 0)
+
+
+def compute(
+    session: Session,
+    org: OrgId,
+    zone: str,
+    creator_ids: Sequence[str],
+    period: Period,
+    *,
+    spenders: bool = True,
 ) -> Kpis:
-    """The KPIs of ``creator_ids`` together over ``period`` (days cut in ``zone``)."""
+    """The KPIs of ``creator_ids`` together over ``period`` (days cut in ``zone``); without
+    ``spenders`` the distinct spenders are left at 0 (a period read for its daily series)."""
     ids = list(creator_ids)
     sums: dict[str, int] = {}
     daily: dict[dt.date, int] = defaultdict(int)
@@ -151,15 +236,7 @@ def compute(
             by_source[source]["gross"] += int(value or 0)
             daily[day] += int(value or 0)
             daily_by_type[day][metric.removeprefix("gross.")] += int(value or 0)
-    spenders = session.scalar(
-        in_organization(select(func.count(func.distinct(FanDay.fan_id))), org, FanDay).where(
-            FanDay.zone == zone,
-            FanDay.creator_id.in_(ids),
-            FanDay.day >= period.start,
-            FanDay.day <= period.end,
-            FanDay.purchases > 0,
-        )
-    )
+    spender_total = spender_count(session, org, zone, ids, period) if spenders else 0
     by_price: dict[int, tuple[int, int]] = {}
     for metric, value in sums.items():
         if metric.startswith("ppv.offered@"):
@@ -176,7 +253,7 @@ def compute(
         chargebacks=_sum("chargebacks", sums),
         chargeback_cents=_sum("chargeback_cents", sums),
         purchases=_sum("purchases", sums),
-        spenders=int(spenders or 0),
+        spenders=spender_total,
         subs_new=_sum("subs.new", sums),
         subs_renewed=_sum("subs.renewed", sums),
         fans_subscribed=_sum("fans.subscribed", sums),
@@ -196,17 +273,12 @@ def top_fans(
     session: Session, org: OrgId, zone: str, creator_id: str, period: Period, *, limit: int = 10
 ) -> list[tuple[str, int, int]]:
     """The fans who spent most in the period: (fan id, cents, purchases)."""
-    total = func.sum(FanDay.spent_cents)
+    spend = spend_rows(org, zone, [creator_id], period)
+    total = func.sum(spend.c.spent_cents)
     rows = session.execute(
-        in_organization(select(FanDay.fan_id, total, func.sum(FanDay.purchases)), org, FanDay)
-        .where(
-            FanDay.zone == zone,
-            FanDay.creator_id == creator_id,
-            FanDay.day >= period.start,
-            FanDay.day <= period.end,
-        )
-        .group_by(FanDay.fan_id)
-        .order_by(total.desc(), FanDay.fan_id)
+        select(spend.c.fan_id, total, func.sum(spend.c.purchases))
+        .group_by(spend.c.fan_id)
+        .order_by(total.desc(), spend.c.fan_id)
         .limit(limit)
     ).all()
     return [(fan_id, int(cents or 0), int(count or 0)) for fan_id, cents, count in rows]

@@ -94,6 +94,29 @@ class FanDay(IdMixin, Base):
     fan_id: Mapped[str] = mapped_column(String(32))
     spent_cents: Mapped[int] = mapped_column(BigInteger)
     purchases: Mapped[int] = mapped_column()
+    subscriptions: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Subscription payments (new or renewal) among ``purchases`` (cohort retention)."""
+
+
+class FanMonth(Base):
+    """What one fan spent with one creator in one calendar month: the sum of the month's
+    :class:`FanDay` rows, so a period's distinct spenders and top fans read a row per fan and
+    month for the months it covers whole, and days only at its ragged ends."""
+
+    __tablename__ = "analytics_fan_month"
+    __table_args__ = (Index("ix_analytics_fan_month_creator_month", "creator_id", "zone", "month"),)
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    """The first day of the month."""
+    creator_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    fan_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    spent_cents: Mapped[int] = mapped_column(BigInteger)
+    purchases: Mapped[int] = mapped_column()
+    subscriptions: Mapped[int] = mapped_column()
 
 
 class RollupWatermark(Base):

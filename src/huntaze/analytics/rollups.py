@@ -17,7 +17,10 @@ Metrics (amounts in cents of what the fan paid):
 ``subs.renewed``, ``fans.subscribed``, ``fans.expired``, ``messages.received``,
 ``messages.sent``, ``ppv.offered`` and ``ppv.bought`` (and per price point,
 ``ppv.offered@<cents>``, ``ppv.bought@<cents>``). What each fan spent per day goes to
-:class:`FanDay` (spenders are distinct over a period, so they cannot be summed from days).
+:class:`FanDay` (spenders are distinct over a period, so they cannot be summed from days), and
+per calendar month to :class:`FanMonth`, the sum of the month's fan-days, recomputed whole with
+every day of the month that is recomputed (so it is as idempotent as the days, and a late
+event reaches it too).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Date, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from huntaze.analytics import sources
@@ -36,6 +39,7 @@ from huntaze.analytics.models import (
     AnalyticsSetting,
     DomainEvent,
     FanDay,
+    FanMonth,
     Rollup,
     RollupWatermark,
 )
@@ -88,6 +92,17 @@ def local_day(at: dt.datetime, zone: str) -> dt.date:
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
     return at.astimezone(zone_info(zone)).date()
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of ``month``'s month."""
+    following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return following - dt.timedelta(days=1)
 
 
 def revenue_type(payload: dict[str, Any], renewal: bool) -> str:
@@ -165,7 +180,7 @@ def compute_day(
     session: Session, org: OrgId, zone: str, day: dt.date
 ) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], list[int]]]:
     """A day's figures from its events: by (creator, source, metric), and spend by
-    (creator, fan) as [cents, purchases]."""
+    (creator, fan) as [cents, purchases, subscription payments]."""
     start, end = day_bounds(day, zone)
     events = session.execute(
         in_organization(
@@ -215,14 +230,16 @@ def compute_day(
                 figures[(*base, "ppv.bought")] += 1
                 figures[(*base, f"ppv.bought@{amount}")] += 1
             if e.fan_id:
-                row = spend.setdefault((e.creator_id, e.fan_id), [0, 0])
+                row = spend.setdefault((e.creator_id, e.fan_id), [0, 0, 0])
                 row[0] += amount
                 row[1] += 1
+                if kind in ("subscription_new", "subscription_renewal"):
+                    row[2] += 1
         elif e.kind == "purchase.charged_back":
             figures[(*base, "chargebacks")] += 1
             figures[(*base, "chargeback_cents")] += amount
             if e.fan_id:
-                row = spend.setdefault((e.creator_id, e.fan_id), [0, 0])
+                row = spend.setdefault((e.creator_id, e.fan_id), [0, 0, 0])
                 row[0] -= amount
         elif e.kind == "fan.subscribed":
             figures[(*base, "fans.subscribed")] += 1
@@ -239,8 +256,12 @@ def compute_day(
     return dict(figures), spend
 
 
-def recompute_day(session: Session, org: OrgId, zone: str, day: dt.date) -> int:
-    """Replace the rollup rows of one day with what its events say now; how many rows."""
+def recompute_day(
+    session: Session, org: OrgId, zone: str, day: dt.date, *, with_month: bool = True
+) -> int:
+    """Replace the rollup rows of one day with what its events say now, and its month's spend
+    per fan unless ``with_month`` is False (the caller recomputes the month after its days);
+    how many rollup rows."""
     figures, spend = compute_day(session, org, zone, day)
     for model in (Rollup, FanDay):
         session.execute(
@@ -269,14 +290,60 @@ def recompute_day(session: Session, org: OrgId, zone: str, day: dt.date) -> int:
             "fan_id": fan_id,
             "spent_cents": cents,
             "purchases": count,
+            "subscriptions": subscriptions,
         }
-        for (creator_id, fan_id), (cents, count) in sorted(spend.items())
+        for (creator_id, fan_id), (cents, count, subscriptions) in sorted(spend.items())
     ]
     if rollup_rows:
         session.execute(insert(Rollup), rollup_rows)
     if fan_rows:
         session.execute(insert(FanDay), fan_rows)
+    if with_month:
+        recompute_month(session, org, zone, month_start(day))
     return len(rollup_rows)
+
+
+def recompute_month(session: Session, org: OrgId, zone: str, month: dt.date) -> None:
+    """Replace the month's spend per (creator, fan) with the sum of its fan-days, in SQL."""
+    month = month_start(month)
+    session.execute(
+        in_organization(delete(FanMonth), org, FanMonth).where(
+            FanMonth.zone == zone, FanMonth.month == month
+        )
+    )
+    summed = (
+        in_organization(
+            select(
+                FanDay.organization_id,
+                FanDay.zone,
+                literal(month, Date),
+                FanDay.creator_id,
+                FanDay.fan_id,
+                func.sum(FanDay.spent_cents),
+                func.sum(FanDay.purchases),
+                func.sum(FanDay.subscriptions),
+            ),
+            org,
+            FanDay,
+        )
+        .where(FanDay.zone == zone, FanDay.day >= month, FanDay.day <= month_end(month))
+        .group_by(FanDay.organization_id, FanDay.zone, FanDay.creator_id, FanDay.fan_id)
+    )
+    session.execute(
+        insert(FanMonth).from_select(
+            [
+                "organization_id",
+                "zone",
+                "month",
+                "creator_id",
+                "fan_id",
+                "spent_cents",
+                "purchases",
+                "subscriptions",
+            ],
+            summed,
+        )
+    )
 
 
 def days_to_refresh(
@@ -311,7 +378,9 @@ def refresh(session: Session, org: OrgId, *, zone: str | None = None) -> list[dt
     since = mark.recorded_through - OVERLAP if mark else None
     days, newest = days_to_refresh(session, org, zone, since)
     for day in sorted(days):
-        recompute_day(session, org, zone, day)
+        recompute_day(session, org, zone, day, with_month=False)
+    for month in sorted({month_start(day) for day in days}):
+        recompute_month(session, org, zone, month)
     if newest is not None:
         if mark is None:
             session.add(RollupWatermark(organization_id=org, zone=zone, recorded_through=newest))
@@ -324,7 +393,7 @@ def refresh(session: Session, org: OrgId, *, zone: str | None = None) -> list[dt
 def rebuild(session: Session, org: OrgId, *, zone: str | None = None) -> list[dt.date]:
     """Recompute every day of an organization from scratch (after a time zone change)."""
     zone = zone or day_zone(session, org)
-    for model in (Rollup, FanDay):
+    for model in (Rollup, FanDay, FanMonth):
         session.execute(in_organization(delete(model), org, model).where(model.zone == zone))
     session.execute(
         in_organization(delete(RollupWatermark), org, RollupWatermark).where(

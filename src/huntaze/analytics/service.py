@@ -134,7 +134,9 @@ class AnalyticsService:
         current = kpis.compute(session, actor.org, zone, [creator.id], period)
         previous = kpis.compute(session, actor.org, zone, [creator.id], period.previous())
         history = {**previous.daily_gross, **current.daily_gross}
-        earlier = kpis.compute(session, actor.org, zone, [creator.id], period.previous().previous())
+        earlier = kpis.compute(
+            session, actor.org, zone, [creator.id], period.previous().previous(), spenders=False
+        )
         series = {**earlier.daily_gross, **history}
         found = insights.anomalies(series, period.each_day())
         top = kpis.top_fans(session, actor.org, zone, creator.id, period)
@@ -194,6 +196,7 @@ class AnalyticsService:
             zone,
             [creator.id],
             Period(period.start - dt.timedelta(days=28), period.end),
+            spenders=False,
         )
         found = insights.anomalies(history.daily_gross, period.each_day())
         if ai_summary:
