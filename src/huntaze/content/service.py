@@ -28,6 +28,7 @@ from huntaze.config import Settings
 from huntaze.content.blob_lifecycle import delete_after_commit, delete_on_rollback
 from huntaze.content.media import MediaKind, MediaType, sniffed_stream
 from huntaze.content.models import VaultItem
+from huntaze.content.pricing import prices
 from huntaze.content.repository import vault_repo
 from huntaze.content.schemas import VaultItemUpdate
 from huntaze.content.thumbnails import image_thumbnail
@@ -212,7 +213,7 @@ class VaultService:
     def update(
         self, session: Session, actor: Actor, item: VaultItem, data: VaultItemUpdate
     ) -> VaultItem:
-        """File the item in a folder, tag it, price it."""
+        """File the item in a folder, tag it, price it (a new price goes in its history)."""
         actor.require(Permission.CREATORS_WRITE)
         changes = data.model_dump(exclude_unset=True)
         if "folder" in changes:
@@ -220,7 +221,9 @@ class VaultService:
         if "tags" in changes:
             item.tags = sorted(set(changes["tags"] or []))
         if "price_cents" in changes:
+            old = item.price_cents
             item.price_cents = changes["price_cents"]
+            prices.item_price_changed(session, actor, item, old=old)
         session.flush()
         return item
 
