@@ -18,6 +18,12 @@ outbox (DESIGN.md §6 "Campaign" and "Send").
   is replanned, the idempotency keys make the outbox skip what exists.
 - ``sending`` with nobody pending and nothing left in flight: ``done``.
 
+With A/B variants (:mod:`huntaze.campaigns.variants`) the snapshot also gives each treated fan
+its variant, or marks it ``waiting`` for the winner (the remainder phase); a batch is made per
+variant (each its own text and price); once the test's time is up a step chooses the winner and
+the waiting recipients become pending with it. A campaign with variants is ``done`` only after
+its winner is chosen. The idempotency key is the same in every phase: one message per fan.
+
 The outbox paces the sends per account under the platform's rate limit and retries faults.
 """
 
@@ -35,18 +41,25 @@ from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Role
-from huntaze.campaigns.models import Campaign, CampaignRecipient, Segment
+from huntaze.campaigns.models import Campaign, CampaignRecipient, CampaignVariant, Segment
 from huntaze.campaigns.personalize import FanValues, render
-from huntaze.campaigns.repository import campaigns_repo, recipients_repo
+from huntaze.campaigns.repository import DueRecipient, campaigns_repo, recipients_repo
 from huntaze.campaigns.rules import SegmentRules, membership
 from huntaze.campaigns.states import Arm, Kind, RecipientState, Schedule, State
+from huntaze.campaigns.variants import choose_winner, in_test, pick_variant
 from huntaze.compliance.models import Verdict
 from huntaze.core.bulk import insert_ignoring
 from huntaze.core.db import get_database, new_id, utcnow
 from huntaze.core.tenancy import tenant_filter, trusted_org_id
 from huntaze.creators.service import creators
 from huntaze.fans.models import Fan
-from huntaze.outbox.batch import BatchItem, BatchSpec, counts_of_source, create_batch
+from huntaze.outbox.batch import (
+    BatchItem,
+    BatchResult,
+    BatchSpec,
+    counts_of_source,
+    create_batch,
+)
 from huntaze.outbox.models import OutboundMessage
 from huntaze.outbox.states import Kind as OutboxKind
 
@@ -144,9 +157,11 @@ def audience_rows(
         )
         .order_by(Fan.id)
     )
+    variants = list(campaign.variants)
     for row in session.execute(stmt.execution_options(yield_per=SNAPSHOT_CHUNK)):
         fan_id, platform_fan_id, opted_out, zone = row[0], row[1], row[2], row[3]
         arm, state, reason = Arm.TREATED, RecipientState.PENDING, None
+        variant_id = None
         if opted_out:
             arm, state, reason = Arm.EXCLUDED, RecipientState.EXCLUDED, "opted out"
         elif recent is not None and row[4]:
@@ -154,6 +169,11 @@ def audience_rows(
             reason = f"messaged in the last {campaign.exclude_messaged_hours} hours"
         elif in_holdout(campaign.seed, fan_id, campaign.holdout_percent):
             arm, state, reason = Arm.HOLDOUT, RecipientState.HELD_OUT, "hold-out group"
+        elif variants:
+            if in_test(campaign.id, fan_id, campaign.test_percent):
+                variant_id = pick_variant(campaign.id, fan_id, variants)
+            else:
+                state, reason = RecipientState.WAITING, "waits for the A/B winner"
         send_after = now
         if campaign.schedule == Schedule.FAN_LOCAL and campaign.local_time:
             send_after = local_moment(campaign.local_time, zone, now)
@@ -168,6 +188,7 @@ def audience_rows(
             "reason": reason,
             "send_after": send_after,
             "outbound_message_id": None,
+            "variant_id": variant_id,
         }
 
 
@@ -222,32 +243,52 @@ def _plan_batch(
         return 0
     due = recipients_repo.due(session, campaign.id, now=now, limit=room)
     if not due:
-        pending = recipients_repo.counts(session, campaign.id).get(RecipientState.PENDING, 0)
-        return None if not pending and not in_flight else 0
+        counts = recipients_repo.counts(session, campaign.id)
+        left = counts.get(RecipientState.PENDING, 0) + counts.get(RecipientState.WAITING, 0)
+        undecided = bool(campaign.variants) and campaign.winner_variant_id is None
+        return None if not left and not in_flight and not undecided else 0
     actor = campaign_actor(campaign)
     creator_name = _creator_name(session, actor, campaign.platform_account_id)
-    items = [
-        BatchItem(
-            idempotency_key=idempotency_key(campaign.id, r.fan_id),
-            platform_fan_id=r.platform_fan_id,
-            text=render(
-                campaign.text,
-                FanValues(username=r.username, display_name=r.display_name).values(creator_name),
-            ),
+    variants: dict[str | None, CampaignVariant] = {v.id: v for v in campaign.variants}
+    groups: dict[str | None, list[DueRecipient]] = {}
+    for recipient in due:
+        groups.setdefault(recipient.variant_id, []).append(recipient)
+    items: dict[str, BatchItem] = {}
+    result = BatchResult()
+    for variant_id, members in groups.items():
+        variant = variants.get(variant_id)
+        text = variant.text if variant is not None else campaign.text
+        price = campaign.price_cents
+        if variant is not None and variant.price_cents is not None:
+            price = variant.price_cents
+        group_items = [
+            BatchItem(
+                idempotency_key=idempotency_key(campaign.id, r.fan_id),
+                platform_fan_id=r.platform_fan_id,
+                text=render(
+                    text,
+                    FanValues(username=r.username, display_name=r.display_name).values(
+                        creator_name
+                    ),
+                ),
+            )
+            for r in members
+        ]
+        spec = BatchSpec(
+            platform_account_id=campaign.platform_account_id,
+            kind=OutboxKind.PPV if campaign.kind == Kind.PPV else OutboxKind.MESSAGE,
+            price_cents=price if campaign.kind == Kind.PPV else None,
+            media_ids=tuple(campaign.media_ids),
+            source_kind=SOURCE_KIND,
+            source_id=campaign.id,
         )
-        for r in due
-    ]
-    spec = BatchSpec(
-        platform_account_id=campaign.platform_account_id,
-        kind=OutboxKind.PPV if campaign.kind == Kind.PPV else OutboxKind.MESSAGE,
-        price_cents=campaign.price_cents if campaign.kind == Kind.PPV else None,
-        media_ids=tuple(campaign.media_ids),
-        source_kind=SOURCE_KIND,
-        source_id=campaign.id,
-    )
-    result = create_batch(session, actor, spec, items, verdicts=verdicts)
+        made = create_batch(session, actor, spec, group_items, verdicts=verdicts)
+        result.message_ids.update(made.message_ids)
+        result.refused.update(made.refused)
+        items.update({r.id: item for r, item in zip(members, group_items, strict=True)})
     changes = []
-    for recipient, item in zip(due, items, strict=True):
+    for recipient in due:
+        item = items[recipient.id]
         message_id = result.message_ids.get(item.idempotency_key)
         if message_id is not None:
             changes.append(
@@ -304,6 +345,8 @@ def advance(
                     continue
                 if campaign.state != State.SENDING:
                     return campaign.state
+                if choose_winner(session, campaign, moment) is not None:
+                    continue
                 planned = _plan_batch(session, campaign, moment, cache)
                 if planned is None:
                     campaigns_repo.move(

@@ -6,6 +6,13 @@ starts, its audience is frozen into :class:`CampaignRecipient`: one row per fan 
 constraint), in the treated group, the hold-out group or excluded with the reason. Each treated
 recipient becomes one outbound message with an idempotency key made of the campaign and the fan,
 so planning the same recipient twice (a killed worker, two workers) sends nothing twice.
+
+A campaign may have A/B variants (:class:`CampaignVariant`, text and price each, with a split):
+each treated fan is given one variant by a hash of the campaign and the fan, after the hold-out
+is drawn. With a remainder phase, only ``test_percent`` of the treated fans get a variant at the
+start; the others wait until ``test_hours`` have passed, then the variant that did best by the
+stated metric (``winner_metric``) is chosen and the waiting fans get it. The idempotency key does
+not name the variant, so a fan gets one message whatever phase plans it.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from huntaze.core.db import Base, IdMixin, TimestampMixin
 
@@ -74,6 +81,38 @@ class Campaign(IdMixin, TimestampMixin, Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     state_note: Mapped[str | None] = mapped_column(Text, default=None)
+    # A/B variants: the metric and time that decide the winner, the share of the treated fans
+    # in the test (the rest wait for the winner; 100: no remainder), and the winner once chosen.
+    winner_metric: Mapped[str] = mapped_column(String(24), default="revenue_per_recipient")
+    test_hours: Mapped[int] = mapped_column(default=24)
+    test_percent: Mapped[int] = mapped_column(default=100)
+    winner_variant_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    winner_chosen_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    winner_note: Mapped[str | None] = mapped_column(Text, default=None)
+    # Loaded with the campaign in one more query per list (never one per campaign).
+    variants: Mapped[list[CampaignVariant]] = relationship(
+        order_by="CampaignVariant.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class CampaignVariant(IdMixin, Base):
+    """One A/B variant of a campaign: its text, its price (PPV) and its share of the test."""
+
+    __tablename__ = "campaign_variant"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "label"),
+        Index("ix_campaign_variant_campaign_position", "campaign_id", "position"),
+    )
+
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    label: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    price_cents: Mapped[int | None] = mapped_column(default=None)
+    split_percent: Mapped[int] = mapped_column()
 
 
 class CampaignRecipient(IdMixin, Base):
@@ -94,11 +133,14 @@ class CampaignRecipient(IdMixin, Base):
     # The arm of the fan: treated | holdout | excluded.
     arm: Mapped[str] = mapped_column(String(16))
     # pending → queued (an outbound message exists) | refused (compliance) | cancelled;
+    # waiting (the remainder of an A/B test) → pending once the winner is chosen;
     # held_out and excluded never move.
     state: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(200), default=None)
     send_after: Mapped[dt.datetime] = mapped_column()
     outbound_message_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The A/B variant the fan gets (None: the campaign has no variants, or not chosen yet).
+    variant_id: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 class Automation(IdMixin, TimestampMixin, Base):

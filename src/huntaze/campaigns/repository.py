@@ -102,6 +102,7 @@ class DueRecipient:
     platform_fan_id: str
     username: str
     display_name: str
+    variant_id: str | None = None
 
 
 class RecipientRepository:
@@ -127,6 +128,7 @@ class RecipientRepository:
                 CampaignRecipient.platform_fan_id,
                 Fan.username,
                 Fan.display_name,
+                CampaignRecipient.variant_id,
             )
             .join(Fan, Fan.id == CampaignRecipient.fan_id)
             .where(
@@ -144,7 +146,7 @@ class RecipientRepository:
             update(CampaignRecipient)
             .where(
                 CampaignRecipient.campaign_id == campaign_id,
-                CampaignRecipient.state == "pending",
+                CampaignRecipient.state.in_(("pending", "waiting")),
             )
             .values(state="cancelled", reason="The campaign was cancelled.")
             .execution_options(synchronize_session=False)

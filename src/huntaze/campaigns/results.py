@@ -3,7 +3,8 @@
 Every campaign keeps a random share of its audience (the hold-out) that receives nothing. The
 revenue of each fan in the window after the campaign starts is read from the synced statement
 entries; the uplift is the mean revenue per treated fan minus the mean per held-out fan, with a
-Welch interval (normal approximation) at the stated confidence. When either group is too small,
+Welch interval (normal approximation) at the stated confidence and the p-value of "no
+difference". When either group is too small,
 or the interval includes zero, the result says so instead of pretending.
 """
 
@@ -40,6 +41,8 @@ class Uplift:
     high_cents: float
     confidence: float
     warning: str | None
+    # The two-sided p-value of "no difference" (None when it cannot be computed).
+    p_value: float | None = None
 
     @property
     def total_cents(self) -> float:
@@ -78,6 +81,7 @@ def estimate_uplift(
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     error = math.sqrt(_spread(treated) / n_t + _spread(control) / n_c)
     low, high = diff - z * error, diff + z * error
+    p_value = 2 * (1 - NormalDist().cdf(abs(diff) / error)) if error > 0 else None
     warning = None
     if min(n_t, n_c) < MIN_GROUP:
         warning = (
@@ -86,7 +90,7 @@ def estimate_uplift(
         )
     elif low <= 0 <= high:
         warning = "The interval includes zero: no uplift can be told apart from chance yet."
-    return Uplift(n_t, n_c, mean_t, mean_c, diff, low, high, confidence, warning)
+    return Uplift(n_t, n_c, mean_t, mean_c, diff, low, high, confidence, warning, p_value)
 
 
 def revenue_by_arm(

@@ -8,13 +8,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from huntaze.campaigns.rules import FanIdList, SegmentRules
-from huntaze.campaigns.states import Action, Kind, Schedule, State
+from huntaze.campaigns.states import Action, Kind, Schedule, State, WinnerMetric
 from huntaze.core.fields import AwareDatetime, ObjectId, PriceCents
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 LocalTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 MediaId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+MAX_VARIANTS = 5
 
 
 class SegmentRulesIn(BaseModel):
@@ -67,6 +69,30 @@ class SegmentCountOut(BaseModel):
     opted_out: int
 
 
+class VariantIn(BaseModel):
+    """One A/B variant: its text, its price (a PPV; the campaign's when left out) and its share
+    of the test (the shares of all variants add up to 100)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: Label
+    text: Text
+    price_cents: PriceCents | None = None
+    split_percent: Annotated[int, Field(ge=1, le=99)]
+
+
+class VariantOut(BaseModel):
+    """A variant as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    label: str
+    text: str
+    price_cents: int | None
+    split_percent: int
+
+
 class CampaignBody(BaseModel):
     """A new campaign to the segment in the path (a draft until started)."""
 
@@ -83,6 +109,12 @@ class CampaignBody(BaseModel):
     exclude_messaged_hours: Annotated[int, Field(ge=1, le=24 * 30)] | None = 24
     holdout_percent: Annotated[int, Field(ge=0, le=50)] = 10
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 50
+    # A/B variants (none, or 2 to 5): ``text`` and ``price_cents`` above are then the first
+    # variant's when left as they are.
+    variants: Annotated[list[VariantIn], Field(max_length=MAX_VARIANTS)] = []
+    winner_metric: WinnerMetric = WinnerMetric.REVENUE_PER_RECIPIENT
+    test_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
+    test_percent: Annotated[int, Field(ge=10, le=100)] = 100
 
 
 class CampaignIn(CampaignBody):
@@ -118,6 +150,13 @@ class CampaignOut(BaseModel):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     state_note: str | None
+    variants: list[VariantOut] = []
+    winner_metric: WinnerMetric
+    test_hours: int
+    test_percent: int
+    winner_variant_id: str | None
+    winner_chosen_at: dt.datetime | None
+    winner_note: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -136,8 +175,30 @@ class ProgressOut(BaseModel):
     failed: int
     cancelled: int
     refused: int
+    waiting: int = 0
     percent_done: int
     actions: list[Action]
+
+
+class VariantResultOut(BaseModel):
+    """How one A/B variant did: its recipients, buyers and revenue in the window, and its
+    revenue per recipient against the hold-out with a Welch interval and p-value."""
+
+    variant_id: str
+    label: str
+    price_cents: int | None
+    recipients: int
+    sent: int
+    buyers: int
+    buy_rate: float
+    revenue_cents: int
+    revenue_per_recipient_cents: float
+    lift_per_fan_cents: float
+    low_cents: float | None
+    high_cents: float | None
+    p_value: float | None
+    winner: bool
+    warning: str | None
 
 
 class UpliftOut(BaseModel):
@@ -154,7 +215,9 @@ class UpliftOut(BaseModel):
     high_cents: float | None
     confidence: float
     total_cents: float
+    p_value: float | None = None
     warning: str | None
+    variants: list[VariantResultOut] = []
 
 
 class AutomationBody(BaseModel):

@@ -23,7 +23,7 @@ from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.permissions import Permission
 from huntaze.campaigns.dispatch import SOURCE_KIND
-from huntaze.campaigns.models import Automation, Campaign, Segment
+from huntaze.campaigns.models import Automation, Campaign, CampaignVariant, Segment
 from huntaze.campaigns.personalize import check_template, render
 from huntaze.campaigns.repository import campaigns_repo, recipients_repo, segments_repo
 from huntaze.campaigns.results import campaign_uplift
@@ -36,9 +36,20 @@ from huntaze.campaigns.schemas import (
     SegmentDraft,
     SegmentIn,
     UpliftOut,
+    VariantIn,
+    VariantResultOut,
 )
-from huntaze.campaigns.states import ACTION_MOVES, Action, Kind, Schedule, State, actions_from
+from huntaze.campaigns.states import (
+    ACTION_MOVES,
+    Action,
+    Kind,
+    Schedule,
+    State,
+    WinnerMetric,
+    actions_from,
+)
 from huntaze.campaigns.tasks import wake_campaign_after_commit
+from huntaze.campaigns.variants import variant_results
 from huntaze.compliance.models import Outcome
 from huntaze.content.service import vault
 from huntaze.core.db import new_id, utcnow
@@ -48,7 +59,17 @@ from huntaze.creators.service import creators
 from huntaze.fans.models import Fan
 from huntaze.outbox.batch import cancel_queued_of_source, check_texts, counts_of_source
 
-AUDIT_FIELDS = ("state", "name", "kind", "price_cents", "schedule", "segment_id")
+AUDIT_FIELDS = (
+    "state",
+    "name",
+    "kind",
+    "price_cents",
+    "schedule",
+    "segment_id",
+    "winner_metric",
+    "test_hours",
+    "test_percent",
+)
 # The PPV prices each platform takes (cents); a platform not listed takes the common range.
 PPV_PRICE_RANGE: dict[str, tuple[int, int]] = {
     "onlyfans": (300, 20_000),
@@ -173,6 +194,7 @@ class CampaignService:
         """A draft campaign, refused with a clear message when anything in it cannot be sent."""
         actor.require(Permission.CAMPAIGNS_WRITE)
         segment = segments_repo.get(session, actor.org, data.segment_id)
+        data = with_first_variant(data)
         self._check(session, actor, data, segment)
         campaign = Campaign(
             organization_id=actor.org,
@@ -192,6 +214,20 @@ class CampaignService:
             batch_size=data.batch_size,
             seed=new_id(),
             created_by_user_id=actor.user_id,
+            winner_metric=data.winner_metric.value,
+            test_hours=data.test_hours,
+            test_percent=data.test_percent,
+            variants=[
+                CampaignVariant(
+                    organization_id=actor.org,
+                    position=position,
+                    label=variant.label,
+                    text=variant.text,
+                    price_cents=variant.price_cents,
+                    split_percent=variant.split_percent,
+                )
+                for position, variant in enumerate(data.variants)
+            ],
         )
         session.add(campaign)
         session.flush()
@@ -259,11 +295,32 @@ class CampaignService:
             treated_mean_cents=found.treated_mean_cents,
             control_mean_cents=found.control_mean_cents,
             per_fan_cents=found.per_fan_cents,
-            low_cents=found.low_cents if math.isfinite(found.low_cents) else None,
-            high_cents=found.high_cents if math.isfinite(found.high_cents) else None,
+            low_cents=_finite(found.low_cents),
+            high_cents=_finite(found.high_cents),
             confidence=found.confidence,
             total_cents=found.total_cents,
+            p_value=found.p_value,
             warning=found.warning,
+            variants=[
+                VariantResultOut(
+                    variant_id=r.variant.id,
+                    label=r.variant.label,
+                    price_cents=r.variant.price_cents,
+                    recipients=r.recipients,
+                    sent=r.sent,
+                    buyers=r.buyers,
+                    buy_rate=r.buy_rate,
+                    revenue_cents=r.revenue_cents,
+                    revenue_per_recipient_cents=r.revenue_per_recipient_cents,
+                    lift_per_fan_cents=r.lift.per_fan_cents,
+                    low_cents=_finite(r.lift.low_cents),
+                    high_cents=_finite(r.lift.high_cents),
+                    p_value=r.lift.p_value,
+                    winner=r.variant.id == campaign.winner_variant_id,
+                    warning=r.lift.warning,
+                )
+                for r in variant_results(session, campaign, window=dt.timedelta(days=window_days))
+            ],
         )
 
     # -- automations ---------------------------------------------------------------------
@@ -301,20 +358,26 @@ class CampaignService:
     def _check(self, session: Session, actor: Actor, data: CampaignIn, segment: Segment) -> None:
         check_template(data.text)
         account = creators.get_account(session, actor, segment.platform_account_id)
+        check_variants(data)
         if data.kind is Kind.PPV:
             low, high = PPV_PRICE_RANGE.get(account.platform, DEFAULT_PPV_PRICE_RANGE)
             if data.price_cents is None:
                 raise invalid("price_cents", "A PPV needs a price.")
-            if not low <= data.price_cents <= high:
-                raise invalid(
-                    "price_cents",
-                    f"{account.platform} takes a PPV price between ${low / 100:.2f} and "
-                    f"${high / 100:.2f}; {data.price_cents / 100:.2f} is outside it.",
-                )
+            prices = [("price_cents", data.price_cents)] + [
+                ("variants", v.price_cents) for v in data.variants if v.price_cents is not None
+            ]
+            for field, price in prices:
+                if not low <= price <= high:
+                    raise invalid(
+                        field,
+                        f"{account.platform} takes a PPV price between ${low / 100:.2f} and "
+                        f"${high / 100:.2f}; {price / 100:.2f} is outside it.",
+                    )
             if not data.media_ids:
                 raise invalid("media_ids", "A PPV needs at least one vault item to unlock.")
-        elif data.price_cents:
-            raise invalid("price_cents", "A message has no price; choose kind ppv to sell.")
+        elif data.price_cents or any(v.price_cents for v in data.variants):
+            field = "price_cents" if data.price_cents else "variants"
+            raise invalid(field, "A message has no price; choose kind ppv to sell.")
         for item_id in data.media_ids:
             try:
                 item = vault.get(session, actor, item_id)
@@ -340,19 +403,22 @@ class CampaignService:
                 "nothing would be sent.",
             )
         creator = creators.get(session, actor, account.creator_id)
-        sample = render(
-            data.text, {"name": "Alex", "username": "alex", "creator": creator.display_name}
-        )
-        verdict = check_texts(
+        names = {"name": "Alex", "username": "alex", "creator": creator.display_name}
+        samples = [("text", "", render(data.text, names))] + [
+            ("variants", f"variant {v.label}: ", render(v.text, names)) for v in data.variants
+        ]
+        verdicts = check_texts(
             session,
             actor,
             creator_id=account.creator_id,
-            texts=[sample],
+            texts=[sample for _, _, sample in samples],
             is_ppv=data.kind is Kind.PPV,
-        )[sample]
-        if verdict.verdict == Outcome.BLOCK:
-            reasons = "; ".join(hit.reason for hit in verdict.hits)
-            raise invalid("text", f"Compliance blocks this text: {reasons}")
+        )
+        for field, which, sample in samples:
+            verdict = verdicts[sample]
+            if verdict.verdict == Outcome.BLOCK:
+                reasons = "; ".join(hit.reason for hit in verdict.hits)
+                raise invalid(field, f"Compliance blocks {which or 'this '}text: {reasons}")
 
     def _move(
         self, session: Session, actor: Actor, campaign: Campaign, action: Action, **values: object
@@ -414,7 +480,66 @@ def input_of(campaign: Campaign) -> CampaignIn:
         exclude_messaged_hours=campaign.exclude_messaged_hours,
         holdout_percent=campaign.holdout_percent,
         batch_size=campaign.batch_size,
+        variants=[
+            VariantIn(
+                label=v.label,
+                text=v.text,
+                price_cents=v.price_cents,
+                split_percent=v.split_percent,
+            )
+            for v in campaign.variants
+        ],
+        winner_metric=WinnerMetric(campaign.winner_metric),
+        test_hours=campaign.test_hours,
+        test_percent=campaign.test_percent,
     )
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def with_first_variant(data: CampaignIn) -> CampaignIn:
+    """With variants, the campaign's own text and price are its first variant's (each variant
+    without a price takes the campaign's)."""
+    if not data.variants:
+        return data
+    variants = [
+        v.model_copy(update={"price_cents": v.price_cents or data.price_cents})
+        if data.kind is Kind.PPV
+        else v
+        for v in data.variants
+    ]
+    first = variants[0]
+    return data.model_copy(
+        update={
+            "variants": variants,
+            "text": first.text,
+            "price_cents": first.price_cents if data.kind is Kind.PPV else data.price_cents,
+        }
+    )
+
+
+def check_variants(data: CampaignIn) -> None:
+    """Variants are none or 2 or more, with distinct labels, valid texts and splits adding up
+    to 100; a remainder phase needs variants."""
+    if not data.variants:
+        if data.test_percent < 100:
+            raise invalid("test_percent", "A test share below 100% needs A/B variants.")
+        return
+    if len(data.variants) < 2:
+        raise invalid("variants", "An A/B test needs at least two variants.")
+    labels = [v.label for v in data.variants]
+    if len(set(labels)) != len(labels):
+        raise invalid("variants", "Each variant needs its own label.")
+    total = sum(v.split_percent for v in data.variants)
+    if total != 100:
+        raise invalid("variants", f"The variants' splits add up to {total}%, not 100%.")
+    for variant in data.variants:
+        try:
+            check_template(variant.text)
+        except InvalidInputError as exc:
+            raise invalid("variants", f"Variant {variant.label}: {exc.detail}") from exc
 
 
 def progress_of(session: Session, campaign: Campaign) -> ProgressOut:
@@ -426,7 +551,7 @@ def progress_of(session: Session, campaign: Campaign) -> ProgressOut:
         source_kind=SOURCE_KIND,
         source_id=campaign.id,
     )
-    treated = sum(arms.get(s, 0) for s in ("pending", "queued", "refused", "cancelled"))
+    treated = sum(arms.get(s, 0) for s in ("pending", "waiting", "queued", "refused", "cancelled"))
     finished = sends.get("sent", 0) + sends.get("failed", 0) + sends.get("cancelled", 0)
     finished += arms.get("refused", 0) + arms.get("cancelled", 0)
     percent = 100 if treated == 0 and campaign.state == State.DONE else 0
@@ -444,6 +569,7 @@ def progress_of(session: Session, campaign: Campaign) -> ProgressOut:
         failed=sends.get("failed", 0),
         cancelled=sends.get("cancelled", 0) + arms.get("cancelled", 0),
         refused=arms.get("refused", 0),
+        waiting=arms.get("waiting", 0),
         percent_done=percent,
         actions=actions_from(campaign.state),
     )

@@ -49,14 +49,23 @@ class Arm(StrEnum):
 
 class RecipientState(StrEnum):
     """Where one recipient is: ``pending`` until planned, then ``queued`` (an outbound message
-    exists), ``refused`` (compliance), ``cancelled``; ``held_out`` and ``excluded`` stay."""
+    exists), ``refused`` (compliance), ``cancelled``; ``held_out`` and ``excluded`` stay;
+    ``waiting`` (the remainder of an A/B test) becomes ``pending`` when the winner is chosen."""
 
     PENDING = "pending"
+    WAITING = "waiting"
     QUEUED = "queued"
     REFUSED = "refused"
     CANCELLED = "cancelled"
     HELD_OUT = "held_out"
     EXCLUDED = "excluded"
+
+
+class WinnerMetric(StrEnum):
+    """What decides an A/B test: mean revenue per recipient, or the share who bought."""
+
+    REVENUE_PER_RECIPIENT = "revenue_per_recipient"
+    BUY_RATE = "buy_rate"
 
 
 class Action(StrEnum):

@@ -25,6 +25,8 @@ class OutboundMessage(IdMixin, TimestampMixin, Base):
         UniqueConstraint("organization_id", "idempotency_key"),
         Index("ix_outbound_message_state_claimed_at", "state", "claimed_at"),
         Index("ix_outbound_message_state_lease_until", "state", "lease_until"),
+        # A source's messages by state (a campaign's progress, its in-flight count, a cancel).
+        Index("ix_outbound_message_source", "source_kind", "source_id", "state"),
     )
 
     organization_id: Mapped[str] = mapped_column(
