@@ -184,6 +184,15 @@ class Kpis:
         """PPVs bought over PPVs offered, in percent."""
         return round(self.ppv_bought / self.ppv_offered * 100, 1) if self.ppv_offered else 0.0
 
+    @property
+    def ppv_conversion_by_price_pct(self) -> dict[int, float]:
+        """Per price point (cents), PPVs bought over PPVs offered at that price, in percent
+        (0 where none was offered in the period)."""
+        return {
+            price: round(bought / offered * 100, 1) if offered else 0.0
+            for price, (offered, bought) in self.ppv_by_price.items()
+        }
+
 
 def _sum(metric: str, sums: dict[str, int]) -> int:
     return int(sums.get(metric, 0))
