@@ -12,6 +12,7 @@ simulator fans (200 by default to keep the suite short).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -32,6 +33,7 @@ from huntaze.campaigns.models import CampaignRecipient
 from huntaze.campaigns.service import campaigns
 from huntaze.campaigns.states import State
 from huntaze.config import get_settings
+from huntaze.core.db import utcnow
 from huntaze.fans.models import Fan
 from huntaze.outbox import sender
 from huntaze.outbox.models import OutboundMessage
@@ -180,4 +182,116 @@ def test_campaign_delivers_exactly_once_through_faults_and_a_dead_planner(
         f"\n{len(active)} active fans: {len(eligible)} delivered once each, "
         f"{len(held_out)} held out, {len(opted_out & set(arms))} opted out, "
         f"{len(listed_out)} on the exclude list; {planned_batches} batches planned"
+    )
+
+
+@pytest.mark.slow
+def test_ab_campaign_with_a_remainder_delivers_exactly_once_through_faults(
+    session: Session, sim: LiveSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two variants on a third of the treated fans, the winner to the rest after the test's
+    time, with the same faults and a planning worker that dies: each treated fan gets exactly
+    one message (its variant's, or the winner's), nobody else any."""
+    username = "creator2"
+    sim.clear_faults(username)
+    agency: Agency = make_agency(session, base_url=sim.url, secret=sim.secret_json(username))
+    items = sim.admin("GET", f"/accounts/{username}/fans", params={"limit": 10_000})["items"]
+    fans = [
+        Fan(
+            organization_id=agency.account.organization_id,
+            creator_id=agency.account.creator_id,
+            platform_account_id=agency.account.id,
+            platform_fan_id=str(item["id"]),
+            username=str(item.get("username") or item["id"]),
+            display_name="",
+            status=item["status"],
+            opted_out=index % 13 == 0,
+        )
+        for index, item in enumerate(items)
+    ]
+    session.add_all(fans)
+    session.flush()
+    segment = make_segment(session, agency, rules={"subscription": "active"})
+    variants = [
+        {"label": "A", "text": "Hi {{name}}, thanks for being here", "split_percent": 50},
+        {"label": "B", "text": "{{name}}, you make my day", "split_percent": 50},
+    ]
+    campaign = make_campaign(
+        session,
+        agency,
+        segment,
+        holdout_percent=10,
+        batch_size=20,
+        exclude_messaged_hours=None,
+        variants=variants,
+        test_percent=35,
+        test_hours=1,
+    )
+    real_create = dispatch.create_batch
+    planned_batches = 0
+
+    def dies_sometimes(*args: object, **kwargs: object) -> object:
+        nonlocal planned_batches
+        planned_batches += 1
+        result = real_create(*args, **kwargs)  # type: ignore[arg-type]
+        if planned_batches in (2, 6):
+            raise WorkerDiedError("killed before the batch committed")
+        return result
+
+    monkeypatch.setattr(dispatch, "create_batch", dies_sometimes)
+    sim.fault("error_rate", username, params={"rate": 0.2, "status": 503})
+    sim.fault("lost_response", username, params={"rate": 1 / 8})
+    try:
+        campaigns.start(session, agency.manager.actor, campaign)
+        session.commit()
+    except WorkerDiedError:
+        pass
+    deadline = time.monotonic() + 300
+    rounds = 0
+    while True:
+        assert time.monotonic() < deadline, "the campaign did not finish"
+        rounds += 1
+        # The test phase first, then the clock passes the test's hour: the winner is chosen.
+        moment = utcnow() + (dt.timedelta(hours=2) if rounds > 3 else dt.timedelta())
+        try:
+            state = dispatch.advance(campaign.id, max_batches=2, now=moment)
+        except WorkerDiedError:
+            state = State.SENDING.value
+        dispatch_due()
+        if state == State.DONE:
+            break
+        time.sleep(0.05)
+    sim.clear_faults(username)
+
+    session.expire_all()
+    session.refresh(campaign)
+    assert campaign.winner_variant_id in {v.id for v in campaign.variants}
+    rows = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.source_id == campaign.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    assert {row.state for row in rows} == {"sent"}, Counter(row.state for row in rows)
+    recipients = session.scalars(
+        select(CampaignRecipient).where(CampaignRecipient.campaign_id == campaign.id)
+    ).all()
+    eligible = {r.platform_fan_id for r in recipients if r.arm == "treated"}
+    others = {f.platform_fan_id for f in fans} - eligible
+    variant_of = {r.platform_fan_id: r.variant_id for r in recipients if r.arm == "treated"}
+    assert set(Counter(variant_of.values())) == {v.id for v in campaign.variants}
+    text_of = {v.id: v.text.split("}}")[-1] for v in campaign.variants}
+    nonces = {row.nonce: row for row in rows}
+    delivered: Counter[str] = Counter()
+    for message in sim.admin("GET", f"/accounts/{username}/deliveries")["messages"]:
+        row = nonces.get(message.get("nonce"))
+        if row is not None:
+            delivered[str(message["fan_id"])] += 1
+            variant_id = variant_of[str(message["fan_id"])]
+            assert variant_id is not None and row.text.endswith(text_of[variant_id])
+    assert set(delivered.values()) == {1}, [fan for fan, n in delivered.items() if n != 1]
+    assert set(delivered) == eligible
+    assert not set(delivered) & others
+    print(
+        f"\nA/B: {len(eligible)} delivered once each "
+        f"({Counter(variant_of.values()).most_common()}), {planned_batches} batches planned"
     )
