@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from huntaze.core.db import Base, IdMixin, utcnow
+from huntaze.core.db import Base, IdMixin, TimestampMixin, utcnow
 
 
 class ChatMessage(IdMixin, Base):
@@ -84,3 +84,51 @@ class SyncCursor(Base):
     items_synced: Mapped[int] = mapped_column(default=0)
     synced_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class SavedReply(IdMixin, TimestampMixin, Base):
+    """A saved reply (script) of one creator, or of the whole agency when ``creator_id`` is
+    empty: a text with variables (``{fan_name}``, ``{last_purchase}``) and an optional price."""
+
+    __tablename__ = "saved_reply"
+    __table_args__ = (Index("ix_saved_reply_org_creator", "organization_id", "creator_id"),)
+
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    creator_id: Mapped[str | None] = mapped_column(
+        ForeignKey("creator.id", ondelete="CASCADE"), default=None
+    )
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    price_cents: Mapped[int | None] = mapped_column(default=None)
+    usage_count: Mapped[int] = mapped_column(default=0)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_by_user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+
+
+class ReplyOrigin(Base):
+    """How an inbox reply came to be written (DESIGN.md §6 "Send", provenance): typed by a
+    person, an AI suggestion (its text as suggested and the edit distance to what was kept) or
+    a saved reply, beside the outbound row's own author, approver and model fields."""
+
+    __tablename__ = "reply_origin"
+
+    outbound_message_id: Mapped[str] = mapped_column(
+        ForeignKey("outbound_message.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    fan_id: Mapped[str | None] = mapped_column(
+        ForeignKey("fan.id", ondelete="SET NULL"), default=None
+    )
+    origin: Mapped[str] = mapped_column(String(16))
+    suggested_text: Mapped[str | None] = mapped_column(Text, default=None)
+    edit_distance: Mapped[int | None] = mapped_column(default=None)
+    intent: Mapped[str | None] = mapped_column(String(40), default=None)
+    saved_reply_id: Mapped[str | None] = mapped_column(
+        ForeignKey("saved_reply.id", ondelete="SET NULL"), default=None
+    )
+    replaces_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from huntaze.core.db import utcnow
 from huntaze.core.repository import TenantRepository
 from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.fans.service import FanSpend
-from huntaze.inbox.models import ChatMessage, Earning, SyncCursor
+from huntaze.inbox.models import ChatMessage, Earning, ReplyOrigin, SavedReply, SyncCursor
 
 REVENUE_STATUSES = ("done", "pending")
 
@@ -75,6 +75,14 @@ class EarningRepository(TenantRepository[Earning]):
         )
         session.execute(stmt.values(status=status))
 
+    def last_of_fan(self, session: Session, org: OrgId, fan_id: str) -> Earning | None:
+        """The fan's latest purchase that counts as revenue, if any."""
+        stmt = self.scoped(org).where(
+            Earning.fan_id == fan_id, Earning.status.in_(REVENUE_STATUSES)
+        )
+        order = (Earning.occurred_at.desc(), Earning.id.desc())
+        return session.scalars(stmt.order_by(*order).limit(1)).first()
+
     def spend_by_fan(
         self, session: Session, org: OrgId, fan_ids: Iterable[str]
     ) -> dict[str, FanSpend]:
@@ -105,6 +113,53 @@ class EarningRepository(TenantRepository[Earning]):
             ):
                 spend.last_purchase_at = last
         return found
+
+
+class SavedReplyRepository(TenantRepository[SavedReply]):
+    """Saved replies."""
+
+    model = SavedReply
+    not_found_message = "There is no such saved reply in this organization."
+
+    def usable_for(
+        self, session: Session, org: OrgId, creator_id: str | None
+    ) -> Sequence[SavedReply]:
+        """The agency's scripts and, with ``creator_id``, that creator's (every one without)."""
+        stmt = self.scoped(org)
+        if creator_id is not None:
+            stmt = stmt.where(
+                or_(SavedReply.creator_id.is_(None), SavedReply.creator_id == creator_id)
+            )
+        order = (SavedReply.usage_count.desc(), SavedReply.title, SavedReply.id)
+        return session.scalars(stmt.order_by(*order).limit(200)).all()
+
+    def by_ids(self, session: Session, org: OrgId, ids: Iterable[str]) -> Sequence[SavedReply]:
+        """These scripts of the organization (the missing ones are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        return session.scalars(self.scoped(org).where(SavedReply.id.in_(wanted))).all()
+
+
+class ReplyOriginRepository:
+    """How inbox replies were written."""
+
+    def add(self, session: Session, origin: ReplyOrigin) -> None:
+        """Record how one reply was written."""
+        session.add(origin)
+        session.flush()
+
+    def of_messages(
+        self, session: Session, org: OrgId, message_ids: Iterable[str]
+    ) -> dict[str, ReplyOrigin]:
+        """The origin of each of these outbound messages that has one, by message id."""
+        ids = sorted(set(message_ids))
+        if not ids:
+            return {}
+        stmt = in_organization(select(ReplyOrigin), org, ReplyOrigin).where(
+            ReplyOrigin.outbound_message_id.in_(ids)
+        )
+        return {o.outbound_message_id: o for o in session.scalars(stmt)}
 
 
 class SyncCursorRepository:
@@ -168,3 +223,5 @@ class SyncCursorRepository:
 chat_messages_repo = ChatMessageRepository()
 earnings_repo = EarningRepository()
 sync_cursors = SyncCursorRepository()
+saved_replies = SavedReplyRepository()
+reply_origins = ReplyOriginRepository()

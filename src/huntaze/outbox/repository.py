@@ -47,6 +47,27 @@ class OutboundMessageRepository(TenantRepository[OutboundMessage]):
         stmt = stmt.order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         return session.scalars(stmt.limit(filters.limit).offset(filters.offset)).all()
 
+    def of_accounts_between(
+        self,
+        session: Session,
+        org: OrgId,
+        account_ids: Sequence[str],
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        limit: int,
+    ) -> Sequence[OutboundMessage]:
+        """The accounts' messages created in ``[start, end)``, oldest first."""
+        if not account_ids:
+            return []
+        stmt = self.scoped(org).where(
+            OutboundMessage.platform_account_id.in_(sorted(set(account_ids))),
+            OutboundMessage.created_at >= start,
+            OutboundMessage.created_at < end,
+        )
+        stmt = stmt.order_by(OutboundMessage.created_at, OutboundMessage.id)
+        return session.scalars(stmt.limit(limit)).all()
+
     def queued_of_account(
         self, session: Session, org: OrgId, account_id: str
     ) -> Sequence[OutboundMessage]:

@@ -24,6 +24,7 @@ send task after commit.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.audit import audit, snapshot
 from huntaze.accounts.permissions import Permission
-from huntaze.compliance.models import Direction, Outcome, Verdict
+from huntaze.compliance.models import Direction, Hit, Outcome, Severity, Verdict, outcome_of
 from huntaze.compliance.policy import can_override
 from huntaze.compliance.service import compliance
 from huntaze.core.db import new_id, utcnow
@@ -47,6 +48,8 @@ from huntaze.outbox.states import Kind, State, check_move
 from huntaze.outbox.tasks import wake_after_commit
 
 AUDIT_FIELDS = ("state", "kind", "platform_account_id", "compliance_outcome", "author_kind")
+HELD_RULE = "conversation.needs_manager"
+"""The verdict hit of a message held for a manager by its caller (``review_reason``)."""
 _SAME_REQUEST_FIELDS = ("kind", "text", "platform_fan_id", "price_cents", "recipient_fan_ids")
 
 
@@ -62,8 +65,12 @@ class OutboxService:
         data: OutboundCreate,
         approve: bool = False,
         queue: bool = False,
+        review_reason: str | None = None,
     ) -> OutboundMessage:
-        """A new outbound row checked by compliance; the existing row for a repeated key."""
+        """A new outbound row checked by compliance; the existing row for a repeated key.
+
+        ``review_reason``: why a person with ``compliance.override_review`` must approve it
+        whatever its text (a conversation flagged to a manager); added to the verdict."""
         actor.require(Permission.OUTBOX_WRITE)
         account = creators.platform_account(session, actor.org, platform_account_id)
         key = data.idempotency_key or new_id()
@@ -87,6 +94,8 @@ class OutboxService:
             direction=Direction.OUTBOUND,
             delivery=delivery,
         )
+        if review_reason is not None:
+            verdict = _held_for_review(verdict, review_reason)
         values = data.model_dump(exclude={"idempotency_key"})
         message = OutboundMessage(
             **values,
@@ -123,6 +132,22 @@ class OutboxService:
             if queue:
                 self._queue(session, actor, message)
         return message
+
+    def created_between(
+        self,
+        session: Session,
+        actor: Actor,
+        *,
+        account_ids: Sequence[str],
+        start: dt.datetime,
+        end: dt.datetime,
+        limit: int = 100_000,
+    ) -> Sequence[OutboundMessage]:
+        """The accounts' messages created in ``[start, end)``, oldest first (provenance)."""
+        actor.require(Permission.OUTBOX_READ)
+        return outbound_messages.of_accounts_between(
+            session, actor.org, account_ids, start, end, limit=limit
+        )
 
     def get(self, session: Session, actor: Actor, message_id: str) -> OutboundMessage:
         """One outbound message; 404 if it is not the organization's."""
@@ -221,6 +246,14 @@ class OutboxService:
                 "This idempotency key was already used for a different outbound message."
             )
         return existing
+
+
+def _held_for_review(verdict: Verdict, reason: str) -> Verdict:
+    hit = Hit(
+        rule=HELD_RULE, category="conversation", severity=Severity.REVIEW, reason=reason[:500]
+    )
+    hits = (*verdict.hits, hit)
+    return verdict.model_copy(update={"hits": hits, "verdict": outcome_of(hits)})
 
 
 outbox = OutboxService()

@@ -1,0 +1,136 @@
+"""The assistant in the conversation and the replies written from it: a fan who may be a
+minor, who asks to meet or to pay off the platform is flagged to a person and nothing written
+there is sent before a manager approves it (issue 15, acceptance 2); a suggestion used as it
+was or edited keeps its provenance; a reply already sending is never edited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.inbox.helpers import fan_who_wrote
+from tests.outbox.helpers import Agency, make_agency
+
+from huntaze.core.errors import ConflictError, PermissionDeniedError
+from huntaze.inbox.assistant import DRAFT_MODEL, assistant, edit_distance
+from huntaze.inbox.models import ReplyOrigin
+from huntaze.inbox.replies import ReplyIn, replies
+from huntaze.outbox.models import OutboundMessage
+from huntaze.outbox.service import HELD_RULE, outbox
+
+
+@pytest.fixture
+def agency(session: Session) -> Agency:
+    return make_agency(session)
+
+
+@pytest.mark.parametrize(
+    ("texts", "risk"),
+    [
+        (("hey gorgeous", "btw im 16 is that ok"), "possible_minor"),
+        (("can we meet up irl this weekend? i'm in your city",), "meeting"),
+        (("can i just pay you on cashapp instead, it's cheaper",), "off_platform"),
+    ],
+    ids=["minor", "meeting", "off-platform"],
+)
+def test_a_risky_fan_is_flagged_and_a_chatter_cannot_send_there(
+    session: Session, agency: Agency, texts: tuple[str, ...], risk: str
+) -> None:
+    fan = fan_who_wrote(session, agency, *texts)
+    suggestion = assistant.suggest(session, agency.chatter.actor, fan)
+    assert suggestion is not None
+    assert risk in suggestion.risks and suggestion.needs_manager and suggestion.reason
+    if risk == "possible_minor":
+        assert suggestion.drafts == ()
+    text = suggestion.drafts[0].text if suggestion.drafts else "let's keep chatting here"
+    done = replies.reply(
+        session,
+        agency.chatter.actor,
+        fan,
+        ReplyIn(text=text, price_cents=None, send=True, suggested=text),
+    )
+    message = done.message
+    assert done.held_for_manager
+    assert (message.state, message.compliance_outcome) == ("draft", "review")
+    assert HELD_RULE in [hit["rule"] for hit in message.compliance_verdict["hits"]]
+    with pytest.raises(PermissionDeniedError):
+        outbox.approve(session, agency.chatter.actor, message.id)
+    assert outbox.approve(session, agency.manager.actor, message.id).state == "approved"
+
+
+def test_a_manager_answers_a_flagged_conversation_directly(
+    session: Session, agency: Agency
+) -> None:
+    fan = fan_who_wrote(session, agency, "can we meet up irl this weekend?")
+    done = replies.reply(
+        session,
+        agency.manager.actor,
+        fan,
+        ReplyIn(text="I only chat here, love, but I'm all yours here", price_cents=None, send=True),
+    )
+    assert not done.held_for_manager
+    assert done.message.state == "queued"
+
+
+def test_a_suggestion_used_or_edited_keeps_its_provenance(session: Session, agency: Agency) -> None:
+    fan = fan_who_wrote(session, agency, "hey, how was your day?")
+    suggestion = assistant.suggest(session, agency.chatter.actor, fan)
+    assert suggestion is not None and not suggestion.needs_manager
+    assert suggestion.intent and suggestion.drafts
+    best = suggestion.drafts[0].text
+    as_is = replies.reply(
+        session,
+        agency.chatter.actor,
+        fan,
+        ReplyIn(text=best, price_cents=None, send=True, suggested=best),
+    ).message
+    edited = replies.reply(
+        session,
+        agency.chatter.actor,
+        fan,
+        ReplyIn(text=best + " Miss you!", price_cents=None, send=False, suggested=best),
+    ).message
+    invented = replies.reply(
+        session,
+        agency.chatter.actor,
+        fan,
+        ReplyIn(text="hi", price_cents=None, send=False, suggested="a draft nobody made"),
+    ).message
+    assert (as_is.author_kind, as_is.ai_model, as_is.state) == (
+        "ai_draft_approved",
+        DRAFT_MODEL,
+        "queued",
+    )
+    assert as_is.approved_by_user_id == agency.chatter.user.id and as_is.ai_prompt_version
+    assert invented.author_kind == "person" and invented.ai_model is None
+    origins = {o.outbound_message_id: o for o in session.scalars(select(ReplyOrigin))}
+    assert (origins[as_is.id].origin, origins[as_is.id].edit_distance) == ("ai_draft", 0)
+    assert (origins[edited.id].origin, origins[edited.id].edit_distance) == ("ai_draft", 10)
+    assert origins[invented.id].origin == "person"
+
+
+def test_a_waiting_reply_is_edited_but_one_already_sending_is_not(
+    session: Session, agency: Agency
+) -> None:
+    fan = fan_who_wrote(session, agency, "hello?")
+    actor = agency.chatter.actor
+    first = replies.reply(session, actor, fan, ReplyIn("hi!", None, send=False)).message
+    second = replies.reply(
+        session, actor, fan, ReplyIn("hi there!", None, send=False, replaces=first.id)
+    ).message
+    assert (first.state, second.state) == ("cancelled", "draft")
+    sending = replies.reply(session, actor, fan, ReplyIn("on its way", None, send=True)).message
+    sending.state = "sending"
+    session.flush()
+    before = session.scalars(select(OutboundMessage)).all()
+    with pytest.raises(ConflictError, match="already sending"):
+        replies.reply(
+            session, actor, fan, ReplyIn("changed", None, send=False, replaces=sending.id)
+        )
+    assert session.scalars(select(OutboundMessage)).all() == before
+
+
+def test_edit_distance_counts_characters_and_stays_cheap() -> None:
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("", "abc") == 3
+    assert edit_distance("a" * 700, "b" * 10_000) == 10_000
