@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
+    # The event store (storage/eventstore.py): the SQL table, or DynamoDB.
+    event_backend: Literal["sql", "dynamodb"] = "sql"
+    dynamodb_table: str = "huntaze-events"
+    dynamodb_endpoint_url: str = ""
+    dynamodb_region: str = "us-east-1"
     # The content vault (content/): the largest upload per kind of media, the thumbnail's size.
     vault_max_image_bytes: int = 30 * 1024 * 1024
     vault_max_video_bytes: int = 4 * 1024 * 1024 * 1024
