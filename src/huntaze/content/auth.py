@@ -1,6 +1,6 @@
-"""Access aliases of the content vault: an item named in the path, loaded through the service
-for the request's actor, 404 when it is another organization's (DESIGN.md §8.1, §8.2); and the
-blob store and limits of the application serving the request."""
+"""Access aliases of the content domain: a vault item or a planned post named in the path,
+loaded through the service for the request's actor, 404 when it is another organization's
+(DESIGN.md §8.1, §8.2); and the blob store and limits of the application serving the request."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from fastapi import Depends, Path, Request
 
 from huntaze.accounts.auth import ApiActor, PageUser
 from huntaze.config import Settings
-from huntaze.content.models import VaultItem
+from huntaze.content.calendar import calendar
+from huntaze.content.models import PlannedPost, VaultItem
 from huntaze.content.service import VaultLimits, vault
 from huntaze.core.fields import ObjectId
 from huntaze.core.http import DbSession
@@ -45,3 +46,15 @@ VaultItemFromPath = Annotated[VaultItem, Depends(_item_for_api)]
 PageVaultItemFromPath = Annotated[VaultItem, Depends(_item_for_page)]
 Blobs = Annotated[BlobStore, Depends(_blobs)]
 Limits = Annotated[VaultLimits, Depends(_limits)]
+
+
+PlannedPostId = Annotated[ObjectId, Path(description="A post planned on a creator's calendar.")]
+
+
+def _planned_post_for_page(
+    post_id: PlannedPostId, auth: PageUser, session: DbSession
+) -> PlannedPost:
+    return calendar.get(session, auth.actor, post_id)
+
+
+PagePlannedPostFromPath = Annotated[PlannedPost, Depends(_planned_post_for_page)]

@@ -1,5 +1,7 @@
-"""The vault page of a creator: upload images and videos, see them as a grid of thumbnails,
-filter by folder, file, tag and price each item (DESIGN.md §6 "Content pipeline").
+"""The vault page of a creator: upload images and videos, see them as a grid of thumbnails with
+how each sells, filter by folder, file, tag and price each item, set each folder's price ladder
+(DESIGN.md §6 "Content pipeline"). The item page and the calendar are in ``item_pages.py`` and
+``calendar_pages.py``, included here.
 
 The upload form posts a multipart body: python-multipart spools the file (in memory while small,
 then on disk) and the page hands it to the vault in chunks, so the file is never whole in memory.
@@ -17,7 +19,11 @@ from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.auth import PageAuth, PageUser
+from huntaze.content import calendar_pages, item_pages
 from huntaze.content.auth import Blobs, Limits, PageVaultItemFromPath
+from huntaze.content.item_pages import LadderForm
+from huntaze.content.offers import offers
+from huntaze.content.pricing import prices
 from huntaze.content.schemas import FolderName, VaultItemUpdate
 from huntaze.content.service import vault
 from huntaze.core.errors import AppError, InvalidInputError, field_error
@@ -31,7 +37,10 @@ from huntaze.web.forms import FormFields, FormState, parse_form
 from huntaze.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(item_pages.router)
+router.include_router(calendar_pages.router)
 UPLOAD_FIELDS = ("folder",)
+LADDER_FIELDS = ("folder", "steps")
 
 
 def _tag_list(value: object) -> object:
@@ -80,6 +89,7 @@ def _vault_page(
     *,
     folder: str | None,
     form: FormState,
+    ladder_form: FormState | None = None,
     status: int = 200,
 ) -> Response:
     items = vault.items(session, auth.actor, creator, folder=folder, limit=200)
@@ -89,6 +99,9 @@ def _vault_page(
         "folders": vault.folders(session, auth.actor, creator),
         "folder": folder,
         "form": form,
+        "ladder_form": ladder_form or FormState(),
+        "ladders": prices.ladders(session, auth.actor, creator),
+        "performance": offers.performance_of(session, auth.actor, items),
     }
     return render(request, "content/vault.html", context, status=status)
 
@@ -181,3 +194,33 @@ def delete_item(
     creator_id = item.creator_id
     vault.delete(session, auth.actor, item, blobs=blobs)
     return RedirectResponse(f"/creators/{creator_id}/vault", status_code=303)
+
+
+@router.post("/creators/{creator_id}/vault/ladders")
+def set_ladder(
+    request: Request,
+    creator: PageCreatorFromPath,
+    auth: PageUser,
+    session: DbSession,
+    fields: FormFields,
+) -> Response:
+    """Set a folder's price ladder (no prices: remove it); the change goes in the history."""
+    values = {name: fields.get(name, "") for name in LADDER_FIELDS}
+    try:
+        typed = parse_form(LadderForm, values)
+        prices.set_ladder(
+            session, auth.actor, creator, folder=typed.folder, steps_cents=typed.steps
+        )
+    except AppError as exc:
+        form = FormState.failed(values, exc)
+        return _vault_page(
+            request,
+            session,
+            auth,
+            creator,
+            folder=None,
+            form=FormState(),
+            ladder_form=form,
+            status=exc.status_code,
+        )
+    return RedirectResponse(f"/creators/{creator.id}/vault#ladders", status_code=303)

@@ -13,8 +13,21 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from huntaze.accounts.auth import ApiActor
 from huntaze.content.auth import Blobs, Limits, VaultItemFromPath
+from huntaze.content.calendar import calendar
 from huntaze.content.media import ACCEPTED
-from huntaze.content.schemas import FolderName, VaultItemOut, VaultItemUpdate
+from huntaze.content.offers import offers
+from huntaze.content.pricing import prices
+from huntaze.content.schemas import (
+    BestHoursOut,
+    FanItemOut,
+    FolderName,
+    ItemOffersOut,
+    LadderIn,
+    LadderOut,
+    PerformanceOut,
+    VaultItemOut,
+    VaultItemUpdate,
+)
 from huntaze.content.service import vault
 from huntaze.content.upload_stream import body_chunks
 from huntaze.core.fields import MAX_OFFSET
@@ -136,3 +149,62 @@ def delete_item(
     """Remove the item and its files."""
     vault.delete(session, actor, item, blobs=blobs)
     return Response(status_code=204)
+
+
+@router.get("/vault/{item_id}/offers", response_model=ItemOffersOut)
+def item_offers(item: VaultItemFromPath, actor: ApiActor, session: DbSession) -> ItemOffersOut:
+    """Who received the item and what came of it (sent free, offered, bought, not bought),
+    and how it sells: offers, purchases, buy rate, revenue."""
+    found = offers.of_item(session, actor, item)
+    perf = found.performance
+    return ItemOffersOut(
+        item_id=item.id,
+        performance=PerformanceOut(
+            free_sends=perf.free_sends,
+            offers=perf.offers,
+            buys=perf.buys,
+            buy_rate=perf.buy_rate,
+            revenue_cents=perf.revenue_cents,
+        ),
+        fans=[
+            FanItemOut(
+                fan_id=entry.fan_id,
+                username=entry.username,
+                state=entry.state.value,
+                deliveries=len(entry.deliveries),
+                last_at=entry.last_at,
+                revenue_cents=entry.revenue_cents,
+            )
+            for entry in found.fans
+        ],
+    )
+
+
+@router.put("/creators/{creator_id}/vault/ladders", response_model=LadderOut)
+def set_ladder(
+    creator: CreatorFromPath, actor: ApiActor, session: DbSession, data: LadderIn
+) -> LadderOut:
+    """Set a folder's price ladder (no steps: remove it); the change goes in the history."""
+    ladder = prices.set_ladder(
+        session, actor, creator, folder=data.folder, steps_cents=data.steps_cents
+    )
+    return LadderOut(
+        folder=data.folder,
+        steps_cents=list(ladder.steps_cents) if ladder else [],
+        currency=ladder.currency if ladder else creator.currency,
+    )
+
+
+@router.get("/creators/{creator_id}/best-hours", response_model=BestHoursOut)
+def best_hours(creator: CreatorFromPath, actor: ApiActor, session: DbSession) -> BestHoursOut:
+    """Purchases and tips per hour of the week and the learned scores, with the confidence."""
+    best = calendar.best_times(session, actor, creator)
+    return BestHoursOut(
+        zone=calendar.zone(session, actor),
+        events=best.events,
+        confidence=best.confidence,
+        sure=best.sure,
+        counts=list(best.counts),
+        scores=list(best.scores),
+        best=best.best(5),
+    )

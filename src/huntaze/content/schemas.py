@@ -67,6 +67,14 @@ class LadderIn(BaseModel):
     steps_cents: Annotated[list[PriceCents], Field(max_length=8)] = []
 
 
+class LadderOut(BaseModel):
+    """A folder's price ladder as saved (no steps: it has none)."""
+
+    folder: str
+    steps_cents: list[int]
+    currency: str
+
+
 class PlannedPostIn(BaseModel):
     """A post to plan: the day and hour on the agency's clock, its platform, caption and item."""
 

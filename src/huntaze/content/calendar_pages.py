@@ -1,0 +1,148 @@
+"""The content calendar page of a creator: when their fans pay (a week × hour heat grid drawn
+on the server as SVG, with the evidence behind it), the week's planned posts, and the next free
+slots at the best hours, each one click from a planned post (DESIGN.md §6 "Content pipeline")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from huntaze.accounts.auth import PageAuth, PageUser
+from huntaze.content.auth import PagePlannedPostFromPath
+from huntaze.content.best_times import DAY_NAMES, HOURS_PER_WEEK, BestTimes
+from huntaze.content.calendar import calendar, local
+from huntaze.content.schemas import PlannedPostIn
+from huntaze.content.service import vault
+from huntaze.core.db import utcnow
+from huntaze.core.errors import AppError
+from huntaze.core.http import DbSession
+from huntaze.creators.auth import PageCreatorFromPath
+from huntaze.creators.models import Creator
+from huntaze.web.forms import FormFields, FormState, parse_form
+from huntaze.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PLAN_FIELDS = ("day", "hour", "platform", "caption", "vault_item_id")
+# Light to dark: readable as a sequence without colour vision too (each step darker).
+PALETTE = ("#f4f6f8", "#d0e2f2", "#9ec5e6", "#5f9fd3", "#2f74b5", "#16477a")
+CELL_W, CELL_H, LEFT, TOP = 24, 20, 40, 22
+
+WeekStart = Annotated[dt.date | None, Query(ge=dt.date(1971, 1, 1), le=dt.date(2199, 12, 1))]
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    """One hour of the week as the SVG draws it."""
+
+    x: int
+    y: int
+    fill: str
+    title: str
+
+
+def hour_label(cell: int) -> str:
+    """``Tue 21:00`` for an hour of the week."""
+    return f"{DAY_NAMES[cell // 24]} {cell % 24:02d}:00"
+
+
+def heat_cells(best: BestTimes) -> list[HeatCell]:
+    """The grid's cells: a row per day, a column per hour, darker where fans pay more."""
+    return [
+        HeatCell(
+            x=LEFT + (cell % 24) * CELL_W,
+            y=TOP + (cell // 24) * CELL_H,
+            fill=PALETTE[best.level(cell)],
+            title=f"{hour_label(cell)}: {best.counts[cell]} events, level {best.level(cell)} of 5",
+        )
+        for cell in range(HOURS_PER_WEEK)
+    ]
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _calendar_page(
+    request: Request,
+    session: DbSession,
+    auth: PageAuth,
+    creator: Creator,
+    *,
+    week_start: dt.date | None,
+    form: FormState,
+    status: int = 200,
+) -> Response:
+    actor = auth.actor
+    now = utcnow()
+    zone = calendar.zone(session, actor)
+    start = _monday(week_start or local(now, zone).date())
+    best = calendar.best_times(session, actor, creator, now=now)
+    slots = calendar.suggested_slots(session, actor, creator, best, now=now)
+    context = {
+        "creator": creator,
+        "zone": zone,
+        "best": best,
+        "best_hours": [hour_label(cell) for cell in best.best(5)],
+        "cells": heat_cells(best),
+        "hours": range(0, 24, 3),
+        "days": DAY_NAMES,
+        "grid": {"cell_w": CELL_W, "cell_h": CELL_H, "left": LEFT, "top": TOP},
+        "palette": PALETTE,
+        "week": calendar.week(session, actor, creator, start=start),
+        "slots": [local(slot, zone) for slot in slots],
+        "clock": lambda moment: local(moment, zone).strftime("%H:%M"),
+        "items": vault.items(session, actor, creator, limit=200),
+        "form": form,
+    }
+    return render(request, "content/calendar.html", context, status=status)
+
+
+@router.get("/creators/{creator_id}/calendar")
+def calendar_page(
+    request: Request,
+    creator: PageCreatorFromPath,
+    auth: PageUser,
+    session: DbSession,
+    week: WeekStart = None,
+) -> Response:
+    """The creator's best hours, the week's planned posts and the next suggested slots."""
+    return _calendar_page(request, session, auth, creator, week_start=week, form=FormState())
+
+
+@router.post("/creators/{creator_id}/calendar")
+def plan_post(
+    request: Request,
+    creator: PageCreatorFromPath,
+    auth: PageUser,
+    session: DbSession,
+    fields: FormFields,
+) -> Response:
+    """Plan a post at a day and hour (agency clock)."""
+    values = {name: fields.get(name, "") for name in PLAN_FIELDS}
+    try:
+        # A blank optional field takes its default (no item, OnlyFans, no caption).
+        typed = {name: value for name, value in values.items() if value or name in ("day", "hour")}
+        data = parse_form(PlannedPostIn, typed, strict=False)
+        post = calendar.plan(session, auth.actor, creator, data)
+    except AppError as exc:
+        form = FormState.failed(values, exc)
+        return _calendar_page(
+            request, session, auth, creator, week_start=None, form=form, status=exc.status_code
+        )
+    day = local(post.scheduled_at, calendar.zone(session, auth.actor)).date()
+    return RedirectResponse(
+        f"/creators/{creator.id}/calendar?week={_monday(day).isoformat()}#post-{post.id}",
+        status_code=303,
+    )
+
+
+@router.post("/planned-posts/{post_id}/delete")
+def delete_post(post: PagePlannedPostFromPath, auth: PageUser, session: DbSession) -> Response:
+    """Take a planned post off the calendar."""
+    creator_id = post.creator_id
+    calendar.remove(session, auth.actor, post)
+    return RedirectResponse(f"/creators/{creator_id}/calendar", status_code=303)
