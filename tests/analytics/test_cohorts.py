@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import make_creator, make_member, make_org
+from tests.factories import Member, api_headers, log_in, make_creator, make_member, make_org
 
 from huntaze.accounts.permissions import Role
 from huntaze.analytics import cohorts, kpis, rollups
 from huntaze.analytics.events import EventIn, record_events
 from huntaze.analytics.kpis import Period
-from huntaze.core.tenancy import OrgId
 from huntaze.creators.models import Creator
 
 D = dt.date
@@ -35,7 +35,7 @@ def _pay(creator: Creator, key: str, day: dt.date, cents: int, fan: str, kind: s
     )
 
 
-def _subscribers(session: Session) -> tuple[OrgId, Creator]:
+def _subscribers(session: Session) -> tuple[Member, Creator]:
     """f1 subscribes in January and renews in February and March (a tip in March);
     f2 subscribes in January, lapses in February, comes back in March, tips in April;
     f3 subscribes in February, renews in March and April, April's renewal charged back;
@@ -75,11 +75,12 @@ def _subscribers(session: Session) -> tuple[OrgId, Creator]:
         ],
     )
     rollups.refresh(session, owner.actor.org)
-    return owner.actor.org, creator
+    return owner, creator
 
 
 def test_cohort_retention_and_ltv_by_month_of_first_subscription(session: Session) -> None:
-    org, creator = _subscribers(session)
+    owner, creator = _subscribers(session)
+    org = owner.actor.org
     found = cohorts.cohorts(session, org, UTC, creator.id, first=D(2026, 1, 1), last=D(2026, 4, 30))
     # January: f1 and f2 (f5 started in December, f4 never subscribed). Subscribed in
     # Jan 2 (f1, f2), Feb 1 (f1), Mar 2 (f1, f2), Apr 0. Paid: Jan 1000 + 1000,
@@ -110,7 +111,8 @@ def test_cohort_retention_and_ltv_by_month_of_first_subscription(session: Sessio
 
 
 def test_lifetime_value_up_to_a_day(session: Session) -> None:
-    org, creator = _subscribers(session)
+    owner, creator = _subscribers(session)
+    org = owner.actor.org
 
     def ltv(through: dt.date) -> tuple[int, int, int]:
         found = cohorts.lifetime_value(session, org, UTC, creator.id, through=through)
@@ -154,3 +156,52 @@ def test_ppv_conversion_by_price_point(session: Session) -> None:
     assert figures.ppv_by_price == {900: (3, 1), 1500: (2, 2), 2500: (0, 1)}
     assert figures.ppv_conversion_by_price_pct == {900: 33.3, 1500: 100.0, 2500: 0.0}
     assert (figures.ppv_offered, figures.ppv_bought, figures.ppv_conversion_pct) == (5, 4, 80.0)
+
+
+def test_cohorts_in_the_api_and_on_their_page(session: Session, client: TestClient) -> None:
+    owner, creator = _subscribers(session)
+    path = f"/api/v1/analytics/creators/{creator.id}/cohorts"
+    headers = api_headers(client, session, owner)
+    got = client.get(path, params={"month": "2026-04", "months": 4}, headers=headers)
+    assert got.status_code == 200
+    body = got.json()
+    assert (body["first"], body["last"], body["through"]) == (
+        "2026-01-01",
+        "2026-04-01",
+        "2026-04-30",
+    )
+    assert (body["payers"], body["net_cents"], body["ltv_cents"]) == (5, 11_000, 2_200)
+    assert body["cohorts"] == [
+        {
+            "month": "2026-01-01",
+            "fans": 2,
+            "retained": [2, 1, 2, 0],
+            "retention_pct": [100.0, 50.0, 100.0, 0.0],
+            "ltv_cents": [1000, 1500, 2750, 2850],
+        },
+        {
+            "month": "2026-02-01",
+            "fans": 1,
+            "retained": [1, 1, 1],
+            "retention_pct": [100.0, 100.0, 100.0],
+            "ltv_cents": [1500, 3000, 3000],
+        },
+    ]
+    # Twelve months by default: December 2025's cohort (f5) comes in.
+    default = client.get(path, params={"month": "2026-04"}, headers=headers).json()
+    assert [c["month"] for c in default["cohorts"]] == ["2025-12-01", "2026-01-01", "2026-02-01"]
+    for params in ({"months": 0}, {"months": 25}, {"month": "2026-13"}, {"month": "26-01"}):
+        assert client.get(path, params=params, headers=headers).status_code == 422, params
+    other = make_member(session, make_org(session), Role.OWNER)
+    assert client.get(path, headers=api_headers(client, session, other)).status_code == 404
+
+    log_in(client, session, owner)
+    page = client.get(f"/analytics/creators/{creator.id}/cohorts", params={"month": "2026-04"})
+    assert page.status_code == 200
+    assert 'data-testid="retention"' in page.text and '<th scope="row">2026-01</th>' in page.text
+    assert "50.0%" in page.text and "$28.50" in page.text and "$22.00" in page.text
+    creator_page = client.get(f"/analytics/creators/{creator.id}")
+    assert f"/analytics/creators/{creator.id}/cohorts?month=" in creator_page.text
+    empty = make_creator(session, owner, name="Nova")
+    blank = client.get(f"/analytics/creators/{empty.id}/cohorts")
+    assert blank.status_code == 200 and "No fan paid a first subscription" in blank.text

@@ -1,7 +1,8 @@
 """The analytics pages (DESIGN.md §6 "Analytics"): the agency overview (a table comparing
 creators, each figure beside the previous period) and one creator's dashboard (KPIs with their
 change, revenue per day as an SVG chart whose bars open the day, revenue by type, PPV price
-points, top fans, insights; CSV and the monthly PDF a click away)."""
+points, top fans, insights; CSV and the monthly PDF a click away), and its cohorts: LTV and
+retention by month of first subscription."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from huntaze.analytics.auth import PageAnalyticsReader
 from huntaze.analytics.insights import kpi_lines, money
 from huntaze.analytics.kpis import Period
 from huntaze.analytics.rollups import REVENUE_TYPES
+from huntaze.analytics.routes import parse_month
 from huntaze.analytics.service import analytics, parse_period
 from huntaze.core.errors import InvalidInputError
 from huntaze.core.http import DbSession
@@ -108,4 +110,20 @@ def creator_page(
             "month": period.end.strftime("%Y-%m"),
             "reports": analytics.reports(session, auth.actor, creator),
         },
+    )
+
+
+@router.get("/analytics/creators/{creator_id}/cohorts")
+def cohorts_page(
+    request: Request,
+    creator: PageCreatorFromPath,
+    auth: PageAnalyticsReader,
+    session: DbSession,
+    month: str | None = Query(None, max_length=7),
+) -> Response:
+    """One creator's LTV and cohorts, up to a month (this month by default)."""
+    last = parse_month(month, analytics.zone(session, auth.actor))
+    data = analytics.creator_cohorts(session, auth.actor, creator, last)
+    return render(
+        request, "analytics/cohorts.html", {"creator": creator, "data": data, "money": money}
     )

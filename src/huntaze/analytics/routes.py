@@ -19,6 +19,8 @@ from huntaze.analytics.rollups import REVENUE_TYPES
 from huntaze.analytics.schemas import (
     AgencyOut,
     AgencyRowOut,
+    CohortOut,
+    CohortsOut,
     CreatorKpisOut,
     InsightOut,
     KpisOut,
@@ -126,6 +128,40 @@ def analytics_today(zone: str) -> dt.date:
     from huntaze.core.db import utcnow
 
     return local_day(utcnow(), zone)
+
+
+@router.get("/creators/{creator_id}/cohorts", response_model=CohortsOut)
+def creator_cohorts(
+    creator: CreatorFromPath,
+    actor: AnalyticsReader,
+    session: DbSession,
+    month: Month = None,
+    months: Annotated[int, Query(ge=1, le=24, description="Cohorts shown")] = 12,
+) -> CohortsOut:
+    """LTV up to the end of the month (this month by default) and cohort retention and LTV by
+    month of first subscription, for the months up to it."""
+    first = parse_month(month, analytics.zone(session, actor))
+    data = analytics.creator_cohorts(session, actor, creator, first, months=months)
+    return CohortsOut(
+        creator_id=creator.id,
+        zone=data.zone,
+        first=data.first,
+        last=data.last,
+        through=data.through,
+        payers=data.ltv.payers,
+        net_cents=data.ltv.net_cents,
+        ltv_cents=data.ltv.ltv_cents,
+        cohorts=[
+            CohortOut(
+                month=c.month,
+                fans=c.fans,
+                retained=c.retained,
+                retention_pct=c.retention_pct,
+                ltv_cents=c.ltv_cents,
+            )
+            for c in data.cohorts
+        ],
+    )
 
 
 @router.get("/creators/{creator_id}/report.pdf", response_class=Response)

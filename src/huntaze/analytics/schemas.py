@@ -64,6 +64,30 @@ class KpisOut(BaseModel):
         )
 
 
+class CohortOut(BaseModel):
+    """The fans whose first subscription payment fell in ``month``, month by month after it."""
+
+    month: dt.date
+    fans: int
+    retained: list[int]
+    retention_pct: list[float]
+    ltv_cents: list[int]
+
+
+class CohortsOut(BaseModel):
+    """A creator's LTV up to ``through`` and the cohorts from ``first`` to ``last`` (months)."""
+
+    creator_id: str
+    zone: str
+    first: dt.date
+    last: dt.date
+    through: dt.date
+    payers: int
+    net_cents: int
+    ltv_cents: int
+    cohorts: list[CohortOut]
+
+
 class InsightOut(BaseModel):
     """A finding and the figures its text cites."""
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Permission
-from huntaze.analytics import insights, kpis, report, rollups
+from huntaze.analytics import cohorts, insights, kpis, report, rollups
 from huntaze.analytics.kpis import Kpis, Period
 from huntaze.analytics.models import AnalyticsSetting, MonthlyReport
 from huntaze.core.db import utcnow
@@ -59,6 +59,27 @@ class AgencyOverview:
     rows: list[AgencyRow]
     total: Kpis
     total_previous: Kpis
+
+
+@dataclass
+class CohortView:
+    """A creator's LTV up to the end of a month, and the cohorts of the months before it."""
+
+    creator: Creator
+    zone: str
+    first: dt.date
+    last: dt.date
+    through: dt.date
+    ltv: cohorts.Ltv
+    cohorts: list[cohorts.Cohort]
+
+    @property
+    def span(self) -> int:
+        """How many months the oldest cohort is followed (the table's columns)."""
+        return max((len(c.retained) for c in self.cohorts), default=0)
+
+
+MAX_COHORT_MONTHS = 24
 
 
 def default_period(zone: str, *, days: int = DEFAULT_DAYS) -> Period:
@@ -148,6 +169,29 @@ class AnalyticsService:
             previous=previous,
             top_fans=[(fan_id, names.get(fan_id, fan_id), c, n) for fan_id, c, n in top],
             insights=found,
+        )
+
+    def creator_cohorts(
+        self, session: Session, actor: Actor, creator: Creator, month: dt.date, *, months: int = 12
+    ) -> CohortView:
+        """LTV up to the end of ``month``, and the cohorts of the ``months`` months up to it,
+        each followed up to ``month``."""
+        actor.require(Permission.ANALYTICS_READ)
+        if not 1 <= months <= MAX_COHORT_MONTHS:
+            raise InvalidInputError(f"months must be from 1 to {MAX_COHORT_MONTHS}.")
+        zone = rollups.day_zone(session, actor.org)
+        last = month.replace(day=1)
+        index = last.year * 12 + last.month - 1 - (months - 1)
+        first = dt.date(index // 12, index % 12 + 1, 1)
+        through = rollups.month_end(last)
+        return CohortView(
+            creator=creator,
+            zone=zone,
+            first=first,
+            last=last,
+            through=through,
+            ltv=cohorts.lifetime_value(session, actor.org, zone, creator.id, through=through),
+            cohorts=cohorts.cohorts(session, actor.org, zone, creator.id, first=first, last=last),
         )
 
     def agency_overview(self, session: Session, actor: Actor, period: Period) -> AgencyOverview:
