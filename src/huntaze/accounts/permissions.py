@@ -39,6 +39,8 @@ class Permission(StrEnum):
     AI_USE = "ai.use"
     AI_SETTINGS_MANAGE = "ai.settings_manage"
     FANS_READ = "fans.read"
+    FANS_WRITE = "fans.write"
+    FANS_MANAGE = "fans.manage"
     INBOX_SYNC = "inbox.sync"
     ANALYTICS_READ = "analytics.read"
     CAMPAIGNS_READ = "campaigns.read"
@@ -66,6 +68,7 @@ _CHATTER = _READ | {
     Permission.OUTBOX_APPROVE,
     Permission.AI_USE,
     Permission.INBOX_SYNC,
+    Permission.FANS_WRITE,
 }
 _MANAGER = _CHATTER | {
     Permission.CREATORS_WRITE,
@@ -75,6 +78,7 @@ _MANAGER = _CHATTER | {
     Permission.ANALYTICS_READ,
     Permission.CAMPAIGNS_WRITE,
     Permission.TEAM_MANAGE,
+    Permission.FANS_MANAGE,
 }
 _ADMIN = _MANAGER | {
     Permission.COMPLIANCE_RULES_MANAGE,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from huntaze.core.db import Base, IdMixin, TimestampMixin
+from huntaze.core.db import Base, IdMixin, TimestampMixin, utcnow
 
 
 class Fan(IdMixin, TimestampMixin, Base):
@@ -63,3 +63,76 @@ class Fan(IdMixin, TimestampMixin, Base):
             + self.spent_message_cents
             + self.spent_other_cents
         )
+
+
+# The fan CRM (issue 15): what people add to a fan beside what the platform says. -------------
+
+NOTE_MAX = 4000
+TAG_MAX = 40
+FIELD_KEY_MAX = 40
+FIELD_VALUE_MAX = 500
+VIEW_NAME_MAX = 60
+VIEW_QUERY_MAX = 1000
+
+
+class FanNote(IdMixin, TimestampMixin, Base):
+    """A note on a fan: free notes by anyone who works the fan, and at most one pinned note
+    (the fan's profile, from a template) that only managers edit."""
+
+    __tablename__ = "fan_note"
+    __table_args__ = (Index("ix_fan_note_fan_created_at", "fan_id", "created_at"),)
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    fan_id: Mapped[str] = mapped_column(ForeignKey("fan.id", ondelete="CASCADE"))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(Text)
+    author_label: Mapped[str] = mapped_column(String(255), default="")
+    author_user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+
+
+class FanTag(IdMixin, Base):
+    """A tag on a fan (``whale``, ``likes-feet``): lower-case, unique per fan."""
+
+    __tablename__ = "fan_tag"
+    __table_args__ = (
+        UniqueConstraint("fan_id", "tag"),
+        Index("ix_fan_tag_org_tag", "organization_id", "tag"),
+    )
+
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    fan_id: Mapped[str] = mapped_column(ForeignKey("fan.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(TAG_MAX))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FanField(IdMixin, TimestampMixin, Base):
+    """A custom field of a fan: a short key and its value, one value per key."""
+
+    __tablename__ = "fan_field"
+    __table_args__ = (UniqueConstraint("fan_id", "key"),)
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    fan_id: Mapped[str] = mapped_column(ForeignKey("fan.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(FIELD_KEY_MAX))
+    value: Mapped[str] = mapped_column(String(FIELD_VALUE_MAX))
+
+
+class FanSavedView(IdMixin, Base):
+    """A named set of fan-list filters one person saved (the list's query string)."""
+
+    __tablename__ = "fan_saved_view"
+    __table_args__ = (UniqueConstraint("organization_id", "user_id", "name"),)
+
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(VIEW_NAME_MAX))
+    query: Mapped[str] = mapped_column(String(VIEW_QUERY_MAX))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
