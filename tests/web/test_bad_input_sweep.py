@@ -131,6 +131,10 @@ def _base_bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("PUT", "/api/v1/compliance/rules"): {"yaml_text": "rules: []"},
         ("PUT", "/api/v1/creators/{creator_id}/compliance-rules"): {"yaml_text": "rules: []"},
+        ("PUT", "/api/v1/creators/{creator_id}/vault/ladders"): {
+            "folder": "Beach",
+            "steps_cents": [1500, 1000],
+        },
         ("POST", "/api/v1/platform-accounts/{account_id}/outbound-messages"): {
             "kind": "post",
             "text": "New set tonight",
