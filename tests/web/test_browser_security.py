@@ -57,6 +57,7 @@ NOT_PAGES = {
     "/favicon.ico",
     "/shifts/hours.csv",
     "/leaderboard.csv",
+    "/inbox/provenance.csv",
 }
 
 
