@@ -68,28 +68,28 @@ def test_the_fan_list_filters_searches_and_saves_views(
     assert crm.views(session, agency.chatter.actor) == []
 
 
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [
-        ("state", "gone"),
-        ("spend", "lots"),
-        ("sort", "random"),
-        ("page", "0"),
-        ("page", str(2**64)),
-        ("page", "NaN"),
-        ("new", "maybe"),
-        ("q", "x" * 101),
-        ("creator", "c" * 40),
-    ],
-)
+BAD_FILTERS = [
+    ("state", "gone"),
+    ("spend", "lots"),
+    ("sort", "random"),
+    ("page", "0"),
+    ("page", str(2**64)),
+    ("page", "NaN"),
+    ("new", "maybe"),
+    ("q", "x" * 101),
+    ("creator", "c" * 40),
+]
+
+
 def test_a_bad_filter_is_refused_with_its_message(
-    client: TestClient, session: Session, agency: Agency, name: str, value: str
+    client: TestClient, session: Session, agency: Agency
 ) -> None:
     log_in(client, session, agency.chatter)
-    response = client.get("/fans", params={name: value})
-    assert response.status_code == 422
-    assert "Please check" in response.text or 'role="alert"' in response.text
-    assert 'data-testid="fans"' not in response.text
+    for name, value in BAD_FILTERS:
+        response = client.get("/fans", params={name: value})
+        assert response.status_code == 422, (name, value)
+        assert 'role="alert"' in response.text, (name, value)
+        assert 'data-testid="fans"' not in response.text
 
 
 def test_the_list_pages_through_many_fans(
@@ -161,6 +161,8 @@ def test_notes_tags_and_fields_through_the_forms(
         refused = client.post(base + path, data={"csrf_token": csrf, **data})
         assert refused.status_code == 422, (path, data)
         assert f'data-testid="error-{field}"' in refused.text, (path, data)
+    odd = client.post(base + "/tags", data={"csrf_token": csrf, "tag": "<b>"})
+    assert "use letters, digits, spaces and dashes only" in odd.text
     assert post("/pinned", text="Likes: beach").status_code == 403  # type: ignore[attr-defined]
     assert post("/tags/remove", tag="whale").status_code == 303  # type: ignore[attr-defined]
     assert post("/tags/remove", tag="whale").status_code == 404  # type: ignore[attr-defined]

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from huntaze.fans.models import FIELD_KEY_MAX, FIELD_VALUE_MAX, NOTE_MAX, TAG_MAX, VIEW_NAME_MAX
 
@@ -129,6 +137,17 @@ class FanListFilter(BaseModel):
         return not self.query_string()
 
 
+_LABEL = re.compile(r"[\w][\w \-]*")
+
+
+def _label(value: str) -> str:
+    if not _LABEL.fullmatch(value):
+        raise ValueError(
+            "use letters, digits, spaces and dashes only, starting with a letter or digit"
+        )
+    return value
+
+
 NoteText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NOTE_MAX)
 ]
@@ -155,13 +174,8 @@ class TagIn(BaseModel):
 
     tag: Annotated[
         str,
-        StringConstraints(
-            strip_whitespace=True,
-            to_lower=True,
-            min_length=1,
-            max_length=TAG_MAX,
-            pattern=r"^[\w][\w \-]*$",
-        ),
+        StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=TAG_MAX),
+        AfterValidator(_label),
     ]
 
 
@@ -172,9 +186,8 @@ class FieldIn(BaseModel):
 
     key: Annotated[
         str,
-        StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=FIELD_KEY_MAX, pattern=r"^[\w][\w \-]*$"
-        ),
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_KEY_MAX),
+        AfterValidator(_label),
     ]
     value: FieldValue
 

@@ -69,6 +69,15 @@ def _days_since(facts: FanFacts, moment: dt.datetime | None) -> float | None:
     return max((facts.now - moment).total_seconds() / 86400, 0.0)
 
 
+def _ago(days: float) -> str:
+    whole = int(days)
+    return "today" if whole == 0 else "1 day ago" if whole == 1 else f"{whole} days ago"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _money(cents: float) -> str:
     return f"${cents / 100:,.2f}"
 
@@ -95,7 +104,7 @@ def ppv_buy_rate(facts: FanFacts) -> Score:
     rate = bought / facts.ppv_offered
     factors = (
         Factor(f"{bought} of {facts.ppv_offered} PPV messages bought", f"= {rate:.0%}"),
-        Factor(f"PPV spend {_money(facts.spent_ppv_cents)}", "context"),
+        Factor(f"PPV spend {_money(facts.spent_ppv_cents)}", "for reference"),
     )
     return Score("ppv_buy_rate", "PPV buy rate", rate, f"{rate:.0%}", factors)
 
@@ -119,7 +128,7 @@ def churn_risk(facts: FanFacts) -> Score:
         factors.append(Factor("No automatic renewal seen (rebill may be off)", "+15"))
     else:
         points -= 15
-        factors.append(Factor(f"Renewed {facts.renewals} times", "−15"))
+        factors.append(Factor(f"Renewed {_count(facts.renewals, 'time')}", "−15"))
     quiet = _days_since(facts, facts.last_inbound_at)
     if quiet is None:
         points += 20
@@ -131,7 +140,7 @@ def churn_risk(facts: FanFacts) -> Score:
         points += 15
         factors.append(Factor(f"Silent for {quiet:.0f} days", "+15"))
     else:
-        factors.append(Factor(f"Wrote {quiet:.0f} days ago", "+0"))
+        factors.append(Factor(f"Wrote {_ago(quiet)}", "+0"))
     since_purchase = _days_since(facts, facts.last_purchase_at)
     if since_purchase is None or since_purchase > MONTH_DAYS:
         points += 15
@@ -143,7 +152,7 @@ def churn_risk(facts: FanFacts) -> Score:
         factors.append(Factor(what, "+15"))
     else:
         points -= 10
-        factors.append(Factor(f"Bought {since_purchase:.0f} days ago", "−10"))
+        factors.append(Factor(f"Bought {_ago(since_purchase)}", "−10"))
     value = _clamp(points)
     return Score("churn_risk", name, value, f"{value} · {_band(value)}", tuple(factors))
 
@@ -159,14 +168,14 @@ def purchase_propensity(facts: FanFacts, ppv: Score | None = None) -> Score:
     since_purchase = _days_since(facts, facts.last_purchase_at)
     if since_purchase is not None and since_purchase <= RECENT_DAYS:
         points += 35
-        factors.append(Factor(f"Bought {since_purchase:.0f} days ago", "+35"))
+        factors.append(Factor(f"Bought {_ago(since_purchase)}", "+35"))
     elif since_purchase is not None and since_purchase <= MONTH_DAYS:
         points += 20
-        factors.append(Factor(f"Bought {since_purchase:.0f} days ago", "+20"))
+        factors.append(Factor(f"Bought {_ago(since_purchase)}", "+20"))
     else:
         factors.append(Factor("No purchase in 30 days", "+0"))
     repeat = min(facts.purchases_90d, 5) * 5
-    factors.append(Factor(f"{facts.purchases_90d} purchases in 90 days", f"+{repeat}"))
+    factors.append(Factor(f"{_count(facts.purchases_90d, 'purchase')} in 90 days", f"+{repeat}"))
     points += repeat
     ppv = ppv or ppv_buy_rate(facts)
     if ppv.value is not None:
@@ -178,7 +187,7 @@ def purchase_propensity(facts: FanFacts, ppv: Score | None = None) -> Score:
         factors.append(Factor(f"{facts.inbound_30d} messages from them in 30 days", "+10"))
     elif facts.inbound_30d:
         points += 5
-        factors.append(Factor(f"{facts.inbound_30d} messages from them in 30 days", "+5"))
+        factors.append(Factor(f"{_count(facts.inbound_30d, 'message')} from them in 30 days", "+5"))
     if facts.spent_tip_cents:
         points += 5
         factors.append(Factor(f"Has tipped ({_money(facts.spent_tip_cents)})", "+5"))
@@ -208,10 +217,13 @@ def lifetime_value(facts: FanFacts, churn: Score | None = None) -> Score:
     expected = max(MIN_EXPECTED_MONTHS, MAX_EXPECTED_MONTHS * (1 - risk))
     projected = monthly * expected
     factors.append(
-        Factor(f"Spends {_money(monthly)} a month over {months:.1f} months", "per month")
+        Factor(f"Paid over {months:.1f} months, so per month", f"{_money(monthly)} / month")
     )
     factors.append(
-        Factor(f"Expected to stay {expected:.1f} more months (churn risk {churn.shown})", "months")
+        Factor(
+            f"Expected to stay {expected:.1f} more months (churn risk {churn.shown})",
+            f"× {expected:.1f}",
+        )
     )
     factors.append(Factor("Projected future spend", f"+{_money(projected)}"))
     value = facts.spent_cents + projected
