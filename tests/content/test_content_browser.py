@@ -1,11 +1,12 @@
 """In headless Chromium: the vault with how each item sells, an item's page with who received
-or bought it and its price history, and the calendar with its heat grid, where a suggested slot
-becomes a planned post in one click; axe-core finds no WCAG 2 A/AA violation on any of them.
-Screenshots in ``test-artifacts/content/``."""
+or bought it and its price history, the calendar with its heat grid, where a suggested slot
+becomes a planned post in one click, and captions for Instagram previewed and planned; axe-core
+finds no WCAG 2 A/AA violation on any of them. Screenshots in ``test-artifacts/content/``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.ai.doubles import ScriptedProvider
 from tests.conftest import ARTIFACTS
 from tests.content.sales import make_shop
 from tests.factories import PASSWORD, Member
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
 
+from huntaze.ai.providers.base import CompletionRequest
+from huntaze.ai.router import AIRouter
+from huntaze.ai.service import ai
 from huntaze.core.db import Database, set_database, utcnow
 from huntaze.storage.blobs import LocalBlobStore
 
@@ -68,12 +73,22 @@ def studio(tmp_path: Path) -> Iterator[Studio]:
         ids = (shop.owner, shop.creator.id, beach.id)
     set_database(database)
     app = create_app(settings, database=database, rate_limiter=RateLimiter(MemoryStorage()))
+    model = ScriptedProvider([_model_answer], name="local")
+    ai.use_router(AIRouter(recorder=ai.recorder, providers={"local": model}))
     try:
         with serve(app) as url:
             yield Studio(url, *ids)
     finally:
+        ai.use_router(None)
         set_database(None)
         database.dispose()
+
+
+def _model_answer(request: CompletionRequest) -> str:
+    """The local model's place taken by a script (the process boundary): a caption, hashtags."""
+    if "hashtags" in (request.json_schema or {}).get("properties", {}):
+        return json.dumps({"hashtags": ["#beach", "#goldenhour", "#nsfw", "#sunset"]})
+    return json.dumps({"caption": "Golden hour at the beach, all for you 🌅"})
 
 
 def _axe_violations(page: Any) -> list[str]:
@@ -137,5 +152,19 @@ def test_vault_item_and_calendar_in_a_browser(studio: Studio) -> None:
         expect(page.get_by_test_id("planned-post").first).to_contain_text("onlyfans")
         assert _axe_violations(page) == []
         page.screenshot(path=str(SHOTS / "04-planned.png"), full_page=True)
+
+        page.fill("#c-topic", "golden hour beach set")
+        page.select_option("#c-platform", "instagram")
+        with page.expect_navigation():
+            page.get_by_test_id("caption-form").locator("button").click()
+        previews = page.get_by_test_id("caption-preview")
+        expect(previews.first).to_contain_text("Golden hour at the beach")
+        expect(previews.first).to_contain_text("#goldenhour")
+        expect(previews.first).not_to_contain_text("#nsfw")  # shadow-banned on Instagram
+        assert _axe_violations(page) == []
+        page.screenshot(path=str(SHOTS / "05-caption-preview.png"), full_page=True)
+        with page.expect_navigation():
+            previews.first.locator("button").click()
+        expect(page.get_by_test_id("week")).to_contain_text("Golden hour at the beach")
         browser.close()
     assert errors == []

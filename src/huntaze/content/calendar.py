@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Permission
 from huntaze.analytics.rollups import day_zone
+from huntaze.compliance.models import Direction, Outcome
+from huntaze.compliance.service import compliance
 from huntaze.content.best_times import (
     LOOKBACK,
     BestTimes,
@@ -26,6 +28,7 @@ from huntaze.content.best_times import (
     next_slots,
     paying_moments,
 )
+from huntaze.content.captions import check_caption
 from huntaze.content.models import PlannedPost
 from huntaze.content.repository import vault_repo
 from huntaze.content.schemas import PlannedPostIn
@@ -146,7 +149,8 @@ class CalendarService:
     def plan(
         self, session: Session, actor: Actor, creator: Creator, data: PlannedPostIn
     ) -> PlannedPost:
-        """Plan a post at the day and hour given on the agency's clock."""
+        """Plan a post at the day and hour given on the agency's clock; its caption is checked
+        against its platform's rules and by compliance now, not at publish time."""
         actor.require(Permission.CREATORS_WRITE)
         zone = day_zone(session, actor.org)
         moment = dt.datetime.combine(data.day, dt.time(data.hour), tzinfo=_tz(zone))
@@ -158,6 +162,7 @@ class CalendarService:
                     "There is no such item in this creator's vault.",
                     errors=[field_error("vault_item_id", "choose one of this creator's items")],
                 )
+        self._check_caption(session, actor, creator, data)
         post = PlannedPost(
             organization_id=actor.org,
             creator_id=creator.id,
@@ -170,6 +175,30 @@ class CalendarService:
         session.add(post)
         session.flush()
         return post
+
+    def _check_caption(
+        self, session: Session, actor: Actor, creator: Creator, data: PlannedPostIn
+    ) -> None:
+        """Refuse, before scheduling, a caption its platform would not take or that compliance
+        blocks (DESIGN.md §2.4: every outbound text)."""
+        problems = check_caption(data.platform, data.caption)
+        if data.caption:
+            verdict = compliance.check(
+                session,
+                org=actor.org,
+                creator_id=creator.id,
+                text=data.caption,
+                direction=Direction.OUTBOUND,
+            )
+            if verdict.verdict is Outcome.BLOCK:
+                problems.append(
+                    "Compliance blocks it: " + "; ".join(h.reason for h in verdict.hits)
+                )
+        if problems:
+            raise InvalidInputError(
+                "The caption cannot be scheduled as it is.",
+                errors=[field_error("caption", " ".join(problems))],
+            )
 
     def get(self, session: Session, actor: Actor, post_id: str) -> PlannedPost:
         """One planned post; 404 if not the organization's."""

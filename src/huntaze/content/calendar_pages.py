@@ -1,6 +1,8 @@
 """The content calendar page of a creator: when their fans pay (a week × hour heat grid drawn
 on the server as SVG, with the evidence behind it), the week's planned posts, and the next free
-slots at the best hours, each one click from a planned post (DESIGN.md §6 "Content pipeline")."""
+slots at the best hours, each one click from a planned post; and captions written for a topic
+per platform, each previewed and one click from a planned post (DESIGN.md §6 "Content
+pipeline")."""
 
 from __future__ import annotations
 
@@ -9,13 +11,15 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.auth import PageAuth, PageUser
 from huntaze.content.auth import PagePlannedPostFromPath
 from huntaze.content.best_times import DAY_NAMES, HOURS_PER_WEEK, BestTimes
 from huntaze.content.calendar import calendar, local
-from huntaze.content.schemas import PlannedPostIn
+from huntaze.content.captions import PLATFORMS, CaptionPlan, captions
+from huntaze.content.schemas import PlannedPostIn, PlatformName
 from huntaze.content.service import vault
 from huntaze.core.db import utcnow
 from huntaze.core.errors import AppError
@@ -27,6 +31,7 @@ from huntaze.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PLAN_FIELDS = ("day", "hour", "platform", "caption", "vault_item_id")
+CAPTION_FIELDS = ("topic", "platform")
 # Light to dark: readable as a sequence without colour vision too (each step darker).
 PALETTE = ("#f4f6f8", "#d0e2f2", "#9ec5e6", "#5f9fd3", "#2f74b5", "#16477a")
 CELL_W, CELL_H, LEFT, TOP = 24, 20, 40, 22
@@ -74,6 +79,8 @@ def _calendar_page(
     *,
     week_start: dt.date | None,
     form: FormState,
+    caption_form: FormState | None = None,
+    caption_plan: CaptionPlan | None = None,
     status: int = 200,
 ) -> Response:
     actor = auth.actor
@@ -97,6 +104,9 @@ def _calendar_page(
         "clock": lambda moment: local(moment, zone).strftime("%H:%M"),
         "items": vault.items(session, actor, creator, limit=200),
         "form": form,
+        "caption_form": caption_form or FormState(),
+        "caption_plan": caption_plan,
+        "platforms": PLATFORMS,
     }
     return render(request, "content/calendar.html", context, status=status)
 
@@ -137,6 +147,53 @@ def plan_post(
     return RedirectResponse(
         f"/creators/{creator.id}/calendar?week={_monday(day).isoformat()}#post-{post.id}",
         status_code=303,
+    )
+
+
+class CaptionForm(BaseModel):
+    """What the post is about, and the platform to write for."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+    platform: PlatformName = "onlyfans"
+
+
+@router.post("/creators/{creator_id}/captions")
+def write_captions(
+    request: Request,
+    creator: PageCreatorFromPath,
+    auth: PageUser,
+    session: DbSession,
+    fields: FormFields,
+) -> Response:
+    """Captions and hashtags for a topic on one platform, checked, with a preview each."""
+    values = {name: fields.get(name, "") for name in CAPTION_FIELDS}
+    try:
+        typed = parse_form(CaptionForm, {k: v for k, v in values.items() if v})
+        plan = captions.write(
+            session, auth.actor, creator, topic=typed.topic, platforms=[typed.platform]
+        )
+    except AppError as exc:
+        return _calendar_page(
+            request,
+            session,
+            auth,
+            creator,
+            week_start=None,
+            form=FormState(),
+            caption_form=FormState.failed(values, exc),
+            status=exc.status_code,
+        )
+    return _calendar_page(
+        request,
+        session,
+        auth,
+        creator,
+        week_start=None,
+        form=FormState(),
+        caption_form=FormState(values=values),
+        caption_plan=plan,
     )
 
 
