@@ -223,3 +223,7 @@ def test_months_and_days_agree_with_the_days_alone_for_many_periods(session: Ses
                 kpis.spender_count(session, org, rollups.UTC, [creator.id], period) == expected
             ), period
             assert kpis.top_fans(session, org, rollups.UTC, creator.id, period) == expected_top
+            # The dashboard's single grouping gives both at once.
+            assert kpis.spenders_and_top_fans(
+                session, org, rollups.UTC, creator.id, period, limit=3
+            ) == (expected, expected_top[:3])

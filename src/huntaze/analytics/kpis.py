@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Subquery, and_, func, or_, select, union_all
+from sqlalchemy import Subquery, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from huntaze.analytics.models import FanDay, FanMonth, Rollup
@@ -201,11 +201,11 @@ def _sum(metric: str, sums: dict[str, int]) -> int:
 def spender_count(
     session: Session, org: OrgId, zone: str, creator_ids: Sequence[str], period: Period
 ) -> int:
-    """How many distinct fans paid ``creator_ids`` in the period."""
+    """How many distinct fans paid ``creator_ids`` in the period (counted over a grouping by
+    fan, which databases hash, where ``COUNT(DISTINCT)`` sorts)."""
     spend = spend_rows(org, zone, creator_ids, period)
-    found = session.scalar(
-        select(func.count(func.distinct(spend.c.fan_id))).where(spend.c.purchases > 0)
-    )
+    payers = select(spend.c.fan_id).where(spend.c.purchases > 0).group_by(spend.c.fan_id)
+    found = session.scalar(select(func.count()).select_from(payers.subquery("payers")))
     return int(found or 0)
 
 
@@ -276,6 +276,25 @@ def compute(
         daily_gross={d: daily.get(d, 0) for d in period.each_day()},
         daily_gross_by_type={d: dict(daily_by_type.get(d, {})) for d in period.each_day()},
     )
+
+
+def spenders_and_top_fans(
+    session: Session, org: OrgId, zone: str, creator_id: str, period: Period, *, limit: int = 10
+) -> tuple[int, list[tuple[str, int, int]]]:
+    """The distinct spenders of the period and its top fans (as :func:`spender_count` and
+    :func:`top_fans`) from one grouping by fan: the count is a window over the groups."""
+    spend = spend_rows(org, zone, [creator_id], period)
+    total = func.sum(spend.c.spent_cents)
+    paid = func.sum(spend.c.purchases)
+    payers = func.sum(case((paid > 0, 1), else_=0)).over()
+    rows = session.execute(
+        select(spend.c.fan_id, total, paid, payers)
+        .group_by(spend.c.fan_id)
+        .order_by(total.desc(), spend.c.fan_id)
+        .limit(limit)
+    ).all()
+    count = int(rows[0][3] or 0) if rows else 0
+    return count, [(fan_id, int(cents or 0), int(n or 0)) for fan_id, cents, n, _ in rows]
 
 
 def top_fans(

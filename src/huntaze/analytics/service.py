@@ -4,7 +4,7 @@ agency, settings of how days are cut, all checked for the actor's organization a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import available_timezones
 
 from sqlalchemy import select
@@ -152,7 +152,9 @@ class AnalyticsService:
         """One creator's KPIs over ``period`` and the previous period, top fans, insights."""
         actor.require(Permission.ANALYTICS_READ)
         zone = rollups.day_zone(session, actor.org)
-        current = kpis.compute(session, actor.org, zone, [creator.id], period)
+        current = kpis.compute(session, actor.org, zone, [creator.id], period, spenders=False)
+        spenders, top = kpis.spenders_and_top_fans(session, actor.org, zone, creator.id, period)
+        current = replace(current, spenders=spenders)
         previous = kpis.compute(session, actor.org, zone, [creator.id], period.previous())
         history = {**previous.daily_gross, **current.daily_gross}
         earlier = kpis.compute(
@@ -160,7 +162,6 @@ class AnalyticsService:
         )
         series = {**earlier.daily_gross, **history}
         found = insights.anomalies(series, period.each_day())
-        top = kpis.top_fans(session, actor.org, zone, creator.id, period)
         names = fans.names(session, actor, [fan_id for fan_id, _c, _n in top])
         return CreatorDashboard(
             creator=creator,
