@@ -142,13 +142,16 @@ def _existing_world(database: Database) -> tuple[Actor, Creator]:
         return Actor(org=org, role=Role.OWNER, label="bench"), creator
 
 
-def measure(url: str, count: int, console: Console, *, reuse: bool = False) -> dict[str, float]:
+def measure(
+    url: str, count: int, console: Console, *, reuse: bool = False, rates_url: str = ""
+) -> dict[str, float]:
     """Ingest and bulk rates (events/s), rollup build (s), dashboard and baseline (ms).
 
-    With ``reuse``, the database already holds the events of an earlier run (cut short): the
-    rates are measured on a fresh file beside it, the rest on the events there."""
+    With ``reuse``, the database already holds the events of an earlier run: the rates are
+    measured on a fresh database (``rates_url``, a file beside a SQLite one by default), the
+    rest on the events there (the rollups rebuilt from scratch)."""
     if reuse:
-        fresh = url.rsplit("/", 1)[0] + "/rates.sqlite3"
+        fresh = rates_url or url.rsplit("/", 1)[0] + "/rates.sqlite3"
         rates = measure_rates(fresh, min(SAMPLE, count), console)
         database = Database(url)
         migrations.upgrade(database.engine)
@@ -219,6 +222,11 @@ def measure_dashboard(
     with database.session_scope() as session:
         rollups.rebuild(session, org, zone=rollups.UTC)
     build = time.perf_counter() - started
+    if database.engine.dialect.name == "postgresql":
+        # The statistics of the rollup tables just filled (autovacuum's analyze, at once).
+        with database.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
     with database.session_scope(writes=False) as session:
         total = session.scalar(select(func.count()).select_from(DomainEvent))
     period = Period(END - dt.timedelta(days=DAYS - 1), END)
@@ -300,6 +308,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgresql", default=os.environ.get("HUNTAZE_TEST_DATABASE_URL", ""))
     parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     parser.add_argument("--reuse-sqlite", default="", help="a SQLite file of an earlier run")
+    parser.add_argument(
+        "--reuse-postgresql",
+        default="",
+        help="an empty database for the rates: --postgresql holds an earlier run's events",
+    )
     parser.add_argument("--json-out", default="", help="write the figures there, not the report")
     parser.add_argument("--combine", nargs="*", default=[], help="report from --json-out files")
     parser.add_argument("--note", default="", help="a sentence added under the table")
@@ -319,7 +332,13 @@ def main(argv: list[str] | None = None) -> None:
                 results["SQLite"] = measure(url, args.events, console)
     if not args.combine and args.postgresql and args.only != "sqlite":
         console.print("PostgreSQL")
-        results["PostgreSQL"] = measure(args.postgresql, args.events, console)
+        results["PostgreSQL"] = measure(
+            args.postgresql,
+            args.events,
+            console,
+            reuse=bool(args.reuse_postgresql),
+            rates_url=args.reuse_postgresql,
+        )
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results))
         return
