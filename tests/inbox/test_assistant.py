@@ -12,7 +12,7 @@ from tests.inbox.helpers import fan_who_wrote
 from tests.outbox.helpers import Agency, make_agency
 
 from huntaze.core.errors import ConflictError, PermissionDeniedError
-from huntaze.inbox.assistant import DRAFT_MODEL, assistant, edit_distance
+from huntaze.inbox.assistant import DRAFT_MODEL, AssistantService, assistant, edit_distance
 from huntaze.inbox.models import ReplyOrigin
 from huntaze.inbox.replies import ReplyIn, replies
 from huntaze.outbox.models import OutboundMessage
@@ -56,6 +56,26 @@ def test_a_risky_fan_is_flagged_and_a_chatter_cannot_send_there(
     with pytest.raises(PermissionDeniedError):
         outbox.approve(session, agency.chatter.actor, message.id)
     assert outbox.approve(session, agency.manager.actor, message.id).state == "approved"
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("im 16 is that ok", "possible_minor"),
+        ("can we meet up irl this weekend?", "meeting"),
+        ("can i just pay you on cashapp instead", "off_platform"),
+    ],
+)
+def test_the_rules_alone_flag_a_conversation_while_the_model_loads(
+    session: Session, agency: Agency, text: str, risk: str
+) -> None:
+    fan = fan_who_wrote(session, agency, "hi", text)
+    reading = assistant.rules_reading(session, agency.chatter.actor, fan)
+    assert reading is not None and risk in reading.risks and reading.needs_manager
+    assert reading.drafts == ()
+    calm = fan_who_wrote(session, agency, "how was your day?", name="Leo")
+    quiet = assistant.rules_reading(session, agency.chatter.actor, calm)
+    assert quiet is not None and not quiet.needs_manager
 
 
 def test_a_manager_answers_a_flagged_conversation_directly(
@@ -128,6 +148,12 @@ def test_a_waiting_reply_is_edited_but_one_already_sending_is_not(
             session, actor, fan, ReplyIn("changed", None, send=False, replaces=sending.id)
         )
     assert session.scalars(select(OutboundMessage)).all() == before
+
+
+def test_the_assistant_warms_up_off_the_request() -> None:
+    fresh = AssistantService()
+    assert fresh.ready(wait_s=600)
+    assert fresh.ready(wait_s=0)
 
 
 def test_edit_distance_counts_characters_and_stays_cheap() -> None:

@@ -22,7 +22,7 @@ from huntaze.outbox.models import OutboundMessage
 
 
 @pytest.fixture
-def agency(session: Session) -> Agency:
+def agency(session: Session, warm_assistant: None) -> Agency:
     return make_agency(session)
 
 

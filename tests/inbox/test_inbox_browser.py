@@ -21,7 +21,6 @@ from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.outbox.helpers import make_agency
 
 from huntaze.core.db import Database, set_database
-from huntaze.inbox.assistant import assistant
 from huntaze.inbox.models import SavedReply
 from huntaze.outbox.models import OutboundMessage
 
@@ -46,7 +45,7 @@ class Floor:
 
 
 @pytest.fixture
-def floor(tmp_path: Path) -> Iterator[Floor]:
+def floor(tmp_path: Path, warm_assistant: None) -> Iterator[Floor]:
     from limits.storage import MemoryStorage
 
     from huntaze.config import get_settings
@@ -69,8 +68,6 @@ def floor(tmp_path: Path) -> Iterator[Floor]:
                 text="Thank you {fan_name}, enjoy {last_purchase}!",
             )
         )
-        # The first reading loads the embedding model; do it before the browser waits on it.
-        assistant.suggest(session, agency.chatter.actor, fan)
         people = agency.chatter
         ids = (fan.id, minor.id)
     set_database(database)

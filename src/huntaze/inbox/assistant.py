@@ -14,6 +14,7 @@ chatter writes there is sent before a manager approves it (:mod:`huntaze.inbox.r
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,11 +24,14 @@ from sqlalchemy.orm import Session
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Permission
 from huntaze.ai.drafting import candidates as drafting
+from huntaze.ai.drafting.decide import states_minor_age
 from huntaze.ai.drafting.persona import persona_from_creator
 from huntaze.ai.drafting.templates import LIBRARY_FILE
 from huntaze.ai.schemas import ChatMessage as DraftMessage
 from huntaze.ai.schemas import FanSummary, ReplyDraftInput
 from huntaze.ai.similarity.service import similarity
+from huntaze.ai.understanding import understand
+from huntaze.ai.understanding.rules import find
 from huntaze.compliance.models import Direction, Outcome
 from huntaze.compliance.service import compliance
 from huntaze.creators.schemas import CreatorOut
@@ -105,16 +109,89 @@ def _draft_input(
     return ReplyDraftInput(persona=persona, fan=summary, messages=conversation)
 
 
+class _WarmUp:
+    """Loads the embedding model and the labelled examples once per process, off the request
+    (tens of seconds on a cold, loaded machine; a few milliseconds per reading after)."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._started = False
+        self._lock = threading.Lock()
+
+    def ready(self, wait_s: float) -> bool:
+        """Whether readings are fast now, starting the warm-up and waiting ``wait_s`` for it."""
+        if self._done.is_set():
+            return True
+        with self._lock:
+            if not self._started:
+                self._started = True
+                threading.Thread(target=self._run, name="assistant-warm-up", daemon=True).start()
+        return self._done.wait(wait_s)
+
+    def _run(self) -> None:
+        try:
+            understand("hello there", history=("hi",))
+        finally:
+            self._done.set()
+
+
 class AssistantService:
     """Reads the fan's latest message and suggests drafts, without a generated completion."""
+
+    def __init__(self) -> None:
+        self._warm_up = _WarmUp()
+
+    def ready(self, *, wait_s: float) -> bool:
+        """Whether a reading answers at once; the first call starts loading the model in the
+        background (a page shows a placeholder that asks again until it is ready)."""
+        return self._warm_up.ready(wait_s)
+
+    def reading(
+        self, session: Session, actor: Actor, fan: Fan, *, wait_s: float
+    ) -> Suggestion | None:
+        """:meth:`suggest` when the model is ready within ``wait_s``, else the rules tier's
+        reading alone (no drafts): what a reply checks its conversation's flags with."""
+        if self.ready(wait_s=wait_s):
+            return self.suggest(session, actor, fan)
+        return self.rules_reading(session, actor, fan)
+
+    def rules_reading(self, session: Session, actor: Actor, fan: Fan) -> Suggestion | None:
+        """The rules tier's reading of the fan's messages alone: his flags, no drafts."""
+        actor.require(Permission.FANS_READ)
+        messages = self._messages(session, actor, fan)
+        inbound = [m.text for m in messages if m.direction == "inbound" and m.text.strip()]
+        if not inbound:
+            return None
+        risks: dict[str, str] = {}
+        for text in inbound:
+            risks.update(find(text).risks)
+        if states_minor_age(inbound):
+            risks.setdefault("possible_minor", "states an age under 18")
+        last = find(inbound[-1])
+        labels = [RISK_LABELS.get(r, r) for r in sorted(risks)]
+        return Suggestion(
+            message_id=messages[-1].id,
+            intent=last.intents[0][0] if last.intents else "other",
+            sentiment="neutral",
+            confidence=0.0,
+            risks=tuple(sorted(risks)),
+            uncertain=(),
+            evidence=tuple(f"{risk}: {why}" for risk, why in risks.items())[:6],
+            needs_manager=bool(risks),
+            reason="The fan " + ", ".join(labels) + "." if risks else "",
+            drafts=(),
+        )
+
+    def _messages(self, session: Session, actor: Actor, fan: Fan) -> list[ChatMessage]:
+        newest_first = chat_messages_repo.of_fan(
+            session, actor.org, fan.id, limit=CONTEXT_MESSAGES, before=None
+        )
+        return list(reversed(newest_first))
 
     def suggest(self, session: Session, actor: Actor, fan: Fan) -> Suggestion | None:
         """The analysis and drafts for the fan's latest message; None when he has not written."""
         actor.require(Permission.FANS_READ)
-        newest_first = chat_messages_repo.of_fan(
-            session, actor.org, fan.id, limit=CONTEXT_MESSAGES, before=None
-        )
-        messages = list(reversed(newest_first))
+        messages = self._messages(session, actor, fan)
         inbound = [m for m in messages if m.direction == "inbound" and m.text.strip()]
         if not inbound:
             return None

@@ -50,6 +50,8 @@ VIEWS = {
 }
 REPLY_FIELDS = ("text", "price", "suggested", "script_id", "replaces")
 REPLY_MAX = 5000
+ASSISTANT_WAIT_S = 3.0
+"""How long the assistant's panel waits for a cold model before answering with a placeholder."""
 QueryId = Annotated[str | None, Query(max_length=64)]
 
 
@@ -202,9 +204,15 @@ def conversation(
 def assistant_panel(
     request: Request, fan: PageFanFromPath, auth: PageUser, session: DbSession
 ) -> Response:
-    """The reading of the fan's last message, its flags and the drafts (a fragment)."""
-    suggestion = assistant.suggest(session, auth.actor, fan)
-    return render(request, "inbox/_assistant.html", {"fan": fan, "suggestion": suggestion})
+    """The reading of the fan's last message, its flags and the drafts (a fragment for HTMX);
+    while the model is still loading, a placeholder that asks again shortly."""
+    if not assistant.ready(wait_s=ASSISTANT_WAIT_S):
+        context: dict[str, object] = {"fan": fan, "loading": True}
+    else:
+        context = {"fan": fan, "suggestion": assistant.suggest(session, auth.actor, fan)}
+    return render_page_or_fragment(
+        request, page="inbox/assistant.html", fragment="inbox/_assistant.html", context=context
+    )
 
 
 @router.get("/inbox/{fan_id}/next")

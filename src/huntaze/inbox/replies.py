@@ -7,9 +7,10 @@ suggestion of the conversation view (the suggestion as made and the edit distanc
 kept) or a saved reply. A suggestion counts as the AI's only when it is one the assistant makes
 for the conversation now; anything else is the person's own text.
 
-In a flagged conversation (:mod:`huntaze.inbox.assistant`) a reply from someone who may not
-override a compliance review is never approved or queued: it is saved with a review hit that
-only a manager's approval clears (issue 15, acceptance 2).
+In a flagged conversation (:mod:`huntaze.inbox.assistant`; read by the rules alone while the
+model is still loading in a fresh process, so a reply never waits for it) a reply from someone
+who may not override a compliance review is never approved or queued: it is saved with a review
+hit that only a manager's approval clears (issue 15, acceptance 2).
 
 Editing a reply waiting to go out replaces it: the waiting row is cancelled and the edited text
 becomes a new draft, in one transaction. A row the send pipeline already holds (queued, sending)
@@ -43,6 +44,8 @@ from huntaze.outbox.service import outbox
 from huntaze.outbox.states import AuthorKind, Kind, State
 from huntaze.team.routing import routing
 
+MODEL_WAIT_S = 5.0
+"""How long a reply waits for a cold model before its flags are read by the rules alone."""
 EDITABLE = frozenset({State.DRAFT.value, State.APPROVED.value})
 """States in which a waiting reply may still be edited (nothing holds it for sending)."""
 
@@ -85,7 +88,7 @@ class ReplyService:
         routing.before_reply(session, actor, fan)
         replaced = self._replaced(session, actor, fan, data.replaces) if data.replaces else None
         script = scripts.get(session, actor, data.script_id) if data.script_id else None
-        suggestion = assistant.suggest(session, actor, fan)
+        suggestion = assistant.reading(session, actor, fan, wait_s=MODEL_WAIT_S)
         held = held_reason(suggestion, actor)
         origin = self._origin(session, actor, fan, data, suggestion, script)
         if replaced is not None:
