@@ -1,5 +1,6 @@
 """Campaign pages: the list of campaigns and segments, the segment builder with its live count,
-the campaign form, and a campaign's page with a live progress bar (DESIGN.md §6 "Campaign").
+the campaign form, a campaign's page with a live progress bar, and its results page (variants,
+the lift over the hold-out in plain words, revenue) (DESIGN.md §6 "Campaign").
 
 The pages never send anything: starting hands the campaign to a worker. While a campaign is
 scheduled or sending, its progress refreshes itself every few seconds (HTMX), and the builder
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.auth import PageAuth, PageUser
@@ -21,7 +22,7 @@ from huntaze.campaigns.auth import PageCampaignFromPath
 from huntaze.campaigns.models import Campaign
 from huntaze.campaigns.personalize import VARIABLES
 from huntaze.campaigns.rules import SegmentRules
-from huntaze.campaigns.schemas import CampaignIn, SegmentDraft, SegmentIn
+from huntaze.campaigns.schemas import CampaignIn, SegmentDraft, SegmentIn, UpliftOut
 from huntaze.campaigns.service import campaigns
 from huntaze.campaigns.states import ACTIVE, Action, State
 from huntaze.core.errors import AppError, InvalidInputError, field_error
@@ -57,7 +58,15 @@ CAMPAIGN_FIELDS = (
     "exclude_messaged_hours",
     "holdout_percent",
     "batch_size",
+    "variant_b_text",
+    "variant_b_price",
+    "split_b",
+    "winner_metric",
+    "test_hours",
+    "test_percent",
 )
+# The form's A/B fields: the message above is variant A, these make variant B.
+VARIANT_FIELDS = ("variant_b_text", "variant_b_price", "split_b")
 _LIST_SPLIT = re.compile(r"[\s,]+")
 
 
@@ -181,7 +190,14 @@ def _campaign_form(
 def new_campaign(request: Request, auth: PageUser, session: DbSession) -> Response:
     """The form of a new campaign (saved as a draft)."""
     auth.actor.require(Permission.CAMPAIGNS_WRITE)
-    defaults = {"holdout_percent": "10", "exclude_messaged_hours": "24", "batch_size": "50"}
+    defaults = {
+        "holdout_percent": "10",
+        "exclude_messaged_hours": "24",
+        "batch_size": "50",
+        "split_b": "50",
+        "test_hours": "24",
+        "test_percent": "100",
+    }
     return _campaign_form(request, session, auth, FormState(values=defaults))
 
 
@@ -190,7 +206,7 @@ def campaign_input(values: Mapping[str, str]) -> CampaignIn:
     body: dict[str, Any] = {}
     for name in CAMPAIGN_FIELDS:
         raw = values.get(name, "").strip()
-        if name == "price" or not raw:
+        if name == "price" or name in VARIANT_FIELDS or not raw:
             continue
         body[name] = _listed(raw) if name == "media_ids" else raw
     price = _amount(values, "price")
@@ -198,6 +214,20 @@ def campaign_input(values: Mapping[str, str]) -> CampaignIn:
         body["price_cents"] = price
     if body.get("exclude_messaged_hours") == "0":
         body["exclude_messaged_hours"] = None
+    if values.get("variant_b_text", "").strip():
+        split_b = values.get("split_b", "").strip() or "50"
+        if not split_b.isdigit() or not 1 <= int(split_b) <= 99:
+            message = "B's share is a whole percent between 1 and 99."
+            raise InvalidInputError(message, errors=[field_error("split_b", message)])
+        body["variants"] = [
+            {"label": "A", "text": values.get("text", ""), "split_percent": 100 - int(split_b)},
+            {
+                "label": "B",
+                "text": values["variant_b_text"],
+                "price_cents": _amount(values, "variant_b_price"),
+                "split_percent": int(split_b),
+            },
+        ]
     return parse_form(CampaignIn, body, renames={"price_cents": "price"})
 
 
@@ -290,3 +320,84 @@ def cancel(
 ) -> Response:
     """End the campaign; queued messages and pending recipients are cancelled."""
     return _act(request, session, auth, campaign, Action.CANCEL)
+
+
+def _usd(cents: float) -> str:
+    return f"{cents / 100:,.2f} USD"
+
+
+def _signed_usd(cents: float) -> str:
+    return f"{'+' if cents > 0 else '−' if cents < 0 else ''}{abs(cents) / 100:,.2f} USD"
+
+
+def p_in_words(p_value: float | None) -> str:
+    """What a p-value says, for someone who never met one."""
+    if p_value is None:
+        return "There is not enough data to say how likely chance alone is."
+    if p_value < 0.01:
+        chance = "less than once in 100 tries"
+    else:
+        chance = f"about {p_value * 100:.0f} times in 100"
+    shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    verdict = (
+        "the effect is very likely real."
+        if p_value < 0.05
+        else "it cannot be told apart from chance yet."
+    )
+    return (
+        f"If the campaign had changed nothing, a gap this large would show up by chance "
+        f"{chance} ({shown}): {verdict}"
+    )
+
+
+def lift_in_words(uplift: UpliftOut) -> list[str]:
+    """The hold-out comparison in sentences: the gap per fan, its interval, its p-value."""
+    if not uplift.treated_fans or not uplift.control_fans:
+        return [uplift.warning or "The uplift cannot be measured."]
+    more = "more" if uplift.per_fan_cents >= 0 else "less"
+    said = [
+        f"In the {uplift.window_days} days after the start, a fan who was sent the campaign "
+        f"paid {_usd(abs(uplift.per_fan_cents))} {more} on average than a held-out fan "
+        f"({_usd(uplift.treated_mean_cents)} against {_usd(uplift.control_mean_cents)})."
+    ]
+    if uplift.low_cents is not None and uplift.high_cents is not None:
+        total = (
+            f"about {_signed_usd(uplift.total_cents)} that would not have been earned otherwise"
+            if uplift.low_cents > 0 or uplift.high_cents < 0
+            else f"an estimated {_signed_usd(uplift.total_cents)}, though zero is inside the "
+            "interval"
+        )
+        said.append(
+            f"With {uplift.confidence * 100:.0f}% confidence the true gap per fan lies between "
+            f"{_signed_usd(uplift.low_cents)} and {_signed_usd(uplift.high_cents)}; over the "
+            f"{uplift.treated_fans} fans sent, {total}."
+        )
+    said.append(p_in_words(uplift.p_value))
+    return said
+
+
+@router.get("/campaigns/{campaign_id}/results")
+def results_page(
+    request: Request,
+    campaign: PageCampaignFromPath,
+    auth: PageUser,
+    session: DbSession,
+    window_days: Annotated[int, Query(ge=1, le=90)] = 7,
+) -> Response:
+    """What the campaign did: progress (live while sending), the lift over the hold-out in plain
+    words, revenue, and each A/B variant against the hold-out."""
+    uplift = campaigns.uplift(session, auth.actor, campaign, window_days=window_days)
+    best = max((v.revenue_per_recipient_cents for v in uplift.variants), default=0.0)
+    context = {
+        "campaign": campaign,
+        "segment": campaigns.get_segment(session, auth.actor, campaign.segment_id),
+        "progress": campaigns.progress(session, auth.actor, campaign),
+        "active": State(campaign.state) in ACTIVE,
+        "uplift": uplift,
+        "lift_words": lift_in_words(uplift) if campaign.started_at is not None else [],
+        "p_words": {v.variant_id: p_in_words(v.p_value) for v in uplift.variants},
+        "chart_max": max(best, 1.0),
+        "revenue_cents": uplift.treated_mean_cents * uplift.treated_fans,
+        "window_days": window_days,
+    }
+    return render(request, "campaigns/results.html", context)
