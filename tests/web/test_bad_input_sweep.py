@@ -10,6 +10,7 @@ file; an API operation with a JSON body is swept from its valid base body in ``_
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -347,11 +348,12 @@ def _with_raw_value(body: Any, path: tuple[Any, ...], raw: str) -> str:
     """The body as JSON text with ``raw`` (a JSON literal, maybe not standard) at ``path``."""
     copy = json.loads(json.dumps(body))
     target = copy
-    for step in path[:-1]:
+    for step, following in itertools.pairwise(path):
         if isinstance(target, list) and not target:
             target.append({})
         if isinstance(target, dict) and step not in target:
-            target[step] = [] if isinstance(step, int) else {}
+            # The container to make is the one the next step indexes: a list for a position.
+            target[step] = [] if isinstance(following, int) else {}
         target = target[step]
     last = path[-1]
     if isinstance(target, list):
