@@ -144,10 +144,21 @@ def test_the_calendar_page_writes_captions_with_a_preview_each(
     csrf = log_in(client, session, shop.owner)
     page = client.post(
         f"/creators/{shop.creator.id}/captions",
-        data={"csrf_token": csrf, "topic": "sunset beach photo shoot", "platform": "x"},
+        data={
+            "csrf_token": csrf,
+            "topic": "sunset beach photo shoot",
+            "platform": "x",
+            "use_model": "on",
+        },
     )
     assert page.status_code == 200, page.text
     assert page.text.count('data-testid="caption-preview"') >= 2
+    assert "Golden hour on the beach" in page.text and len(model.requests) == 2
+    templates_only = client.post(
+        f"/creators/{shop.creator.id}/captions",
+        data={"csrf_token": csrf, "topic": "sunset beach photo shoot", "platform": "x"},
+    )
+    assert templates_only.status_code == 200 and len(model.requests) == 2
     assert "/ 280 characters" in page.text
     short = client.post(
         f"/creators/{shop.creator.id}/captions",

@@ -155,6 +155,7 @@ def test_vault_item_and_calendar_in_a_browser(studio: Studio) -> None:
 
         page.fill("#c-topic", "golden hour beach set")
         page.select_option("#c-platform", "instagram")
+        page.check("#c-model")
         with page.expect_navigation():
             page.get_by_test_id("caption-form").locator("button").click()
         previews = page.get_by_test_id("caption-preview")

@@ -1,4 +1,4 @@
-"""Access aliases of the content domain: a vault item or a planned post named in the path,
+"""Access aliases of the content domain: a vault item, planned post or idea named in the path,
 loaded through the service for the request's actor, 404 when it is another organization's
 (DESIGN.md §8.1, §8.2); and the blob store and limits of the application serving the request."""
 
@@ -11,7 +11,8 @@ from fastapi import Depends, Path, Request
 from huntaze.accounts.auth import ApiActor, PageUser
 from huntaze.config import Settings
 from huntaze.content.calendar import calendar
-from huntaze.content.models import PlannedPost, VaultItem
+from huntaze.content.ideas import ideas
+from huntaze.content.models import ContentIdea, PlannedPost, VaultItem
 from huntaze.content.service import VaultLimits, vault
 from huntaze.core.fields import ObjectId
 from huntaze.core.http import DbSession
@@ -58,3 +59,12 @@ def _planned_post_for_page(
 
 
 PagePlannedPostFromPath = Annotated[PlannedPost, Depends(_planned_post_for_page)]
+
+IdeaId = Annotated[ObjectId, Path(description="A saved idea for a creator's post.")]
+
+
+def _idea_for_page(idea_id: IdeaId, auth: PageUser, session: DbSession) -> ContentIdea:
+    return ideas.get(session, auth.actor, idea_id)
+
+
+PageIdeaFromPath = Annotated[ContentIdea, Depends(_idea_for_page)]

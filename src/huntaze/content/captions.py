@@ -218,9 +218,11 @@ class CaptionService:
         topic: str,
         platforms: Sequence[str],
         variants: int = 3,
+        use_model: bool = True,
     ) -> CaptionPlan:
         """Up to ``variants`` captions per platform for ``topic``, each fitted to the platform
-        and compliance-checked; nothing at all when compliance blocks the topic."""
+        and compliance-checked; nothing at all when compliance blocks the topic. The model
+        writes one of them when ``use_model`` and the actor may use AI."""
         actor.require(Permission.CREATORS_READ)
         plan = CaptionPlan(topic=topic)
         verdict = compliance.check(
@@ -234,7 +236,9 @@ class CaptionService:
         own_cta = call_to_action(plan.best_material)
         keywords = topic_words(*plan.best_material)[:10]
         for platform in platforms:
-            made = self._candidates(session, actor, creator, topic, platform, own_cta, keywords)
+            made = self._candidates(
+                session, actor, creator, topic, platform, own_cta, keywords, use_model=use_model
+            )
             kept: list[CaptionVariant] = []
             for variant in made:
                 _fit(variant)
@@ -266,6 +270,8 @@ class CaptionService:
         platform: str,
         own_cta: str,
         keywords: list[str],
+        *,
+        use_model: bool,
     ) -> list[CaptionVariant]:
         rules = PLATFORMS[platform]
         cta = own_cta if rules.sells_in_caption else rules.neutral_cta
@@ -274,7 +280,7 @@ class CaptionService:
         topic_text = topic.strip().rstrip(".")
         tags = [f"#{w}" for w in topic_words(topic)][: rules.max_hashtags]
         found: list[CaptionVariant] = []
-        if actor.can(Permission.AI_USE):
+        if use_model and actor.can(Permission.AI_USE):
             found.extend(
                 self._from_model(session, actor, creator, topic, rules, keywords, fallback=tags)
             )

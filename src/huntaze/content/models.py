@@ -136,3 +136,25 @@ class PlannedPost(IdMixin, TimestampMixin, Base):
     created_by_user_id: Mapped[str | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None
     )
+
+
+class ContentIdea(IdMixin, TimestampMixin, Base):
+    """An idea for a post a person saved: ``saved``, then ``planned`` (with its planned post)
+    or ``discarded``."""
+
+    __tablename__ = "content_idea"
+    __table_args__ = (Index("ix_content_idea_creator_state", "creator_id", "state"),)
+
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    creator_id: Mapped[str] = mapped_column(ForeignKey("creator.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(240), default="")
+    content_type: Mapped[str] = mapped_column(String(8))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(16), default="template")
+    state: Mapped[str] = mapped_column(String(12), default="saved")
+    planned_post_id: Mapped[str | None] = mapped_column(
+        ForeignKey("content_planned_post.id", ondelete="SET NULL"), default=None
+    )

@@ -87,6 +87,23 @@ class PlannedPostIn(BaseModel):
     vault_item_id: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
+class IdeaIn(BaseModel):
+    """An idea for a post: title, description, content type and tags."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_PRINTABLE),
+    ]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=240, pattern=_PRINTABLE)
+    ] = ""
+    content_type: Literal["photo", "video", "text", "live", "bundle"] = "photo"
+    tags: Annotated[list[TagName], Field(max_length=10)] = []
+    source: Literal["model", "template"] = "template"
+
+
 class FanItemOut(BaseModel):
     """What one fan had of an item: its state, how often, the last time, what was paid."""
 

@@ -1,5 +1,5 @@
 """content: price ladders per folder and the history of prices, the ids platforms know vault
-items by, and planned posts of the content calendar
+items by, planned posts of the content calendar and saved post ideas
 
 Revision ID: 0016_content_plans
 Revises: 0013_team
@@ -187,9 +187,42 @@ def upgrade() -> None:
         ["organization_id"],
         unique=False,
     )
+    op.create_table(
+        "content_idea",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("creator_id", sa.String(length=32), nullable=False),
+        sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("description", sa.String(length=240), nullable=False),
+        sa.Column("content_type", sa.String(length=8), nullable=False),
+        sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("planned_post_id", sa.String(length=32), nullable=True),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", huntaze.core.db.UTCDateTime(timezone=True), nullable=False),
+        _creator_fk("content_idea"),
+        _org_fk("content_idea"),
+        sa.ForeignKeyConstraint(
+            ["planned_post_id"],
+            ["content_planned_post.id"],
+            name=op.f("fk_content_idea_planned_post_id_content_planned_post"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_idea")),
+    )
+    op.create_index(
+        "ix_content_idea_creator_state", "content_idea", ["creator_id", "state"], unique=False
+    )
+    op.create_index(
+        op.f("ix_content_idea_organization_id"), "content_idea", ["organization_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_content_idea_organization_id"), table_name="content_idea")
+    op.drop_index("ix_content_idea_creator_state", table_name="content_idea")
+    op.drop_table("content_idea")
     op.drop_index(
         op.f("ix_content_planned_post_organization_id"), table_name="content_planned_post"
     )
