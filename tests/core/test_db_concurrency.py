@@ -31,7 +31,7 @@ from huntaze.accounts.models import ApiKey
 from huntaze.accounts.permissions import Role
 from huntaze.config import get_settings
 from huntaze.core import migrations
-from huntaze.core.db import Database, is_lock_conflict, set_database
+from huntaze.core.db import Database, is_lock_conflict, set_busy_timeout, set_database
 from huntaze.core.http import DbSession
 from huntaze.core.ratelimit import RateLimiter
 from huntaze.main import create_app
@@ -125,9 +125,9 @@ def test_read_then_write_transaction_never_fails_with_database_is_locked(setup: 
     first_read, second_began, second_done = threading.Event(), threading.Event(), threading.Event()
     second_thread: list[int] = []
 
-    def note_second(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def note_second(*_args: Any) -> None:
         if second_thread and threading.get_ident() == second_thread[0]:
-            second_began.set()
+            second_began.set()  # it has its connection: waits for its turn, then for the lock
 
     def bump(key_name: str, *, wait_for_second: bool) -> None:
         with database.session_scope() as session:
@@ -149,7 +149,7 @@ def test_read_then_write_transaction_never_fails_with_database_is_locked(setup: 
         finally:
             second_done.set()
 
-    event.listen(database.engine, "before_cursor_execute", note_second)
+    event.listen(database.engine, "checkout", note_second)
     try:
         with ThreadPoolExecutor(2) as pool:
             first = pool.submit(bump, "first", wait_for_second=True)
@@ -158,7 +158,7 @@ def test_read_then_write_transaction_never_fails_with_database_is_locked(setup: 
             first.result(HANG_GUARD_S)  # raises OperationalError if the lock was lost
             other.result(HANG_GUARD_S)
     finally:
-        event.remove(database.engine, "before_cursor_execute", note_second)
+        event.remove(database.engine, "checkout", note_second)
     with database.session_scope(writes=False) as session:
         name = session.scalar(select(ApiKey.name).where(ApiKey.id == setup.key_id))
     assert name is not None and name.endswith("+first+second")
@@ -193,6 +193,61 @@ def test_a_reading_request_that_writes_is_run_again_as_a_writing_one(setup: Setu
     with setup.database.session_scope(writes=False) as session:
         name = session.scalar(select(ApiKey.name).where(ApiKey.id == setup.key_id))
     assert name == "touched by a read"
+
+
+def test_writers_of_one_process_take_turns_instead_of_polling_for_the_lock(setup: Setup) -> None:
+    """A second writer waits for its turn in the process, not in SQLite's busy handler: even
+    with SQLite's own busy timeout at 0 it neither fails nor writes before the first commits."""
+    database = setup.database
+    first_began, second_waiting = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with database.session_scope() as session:
+            session.execute(update(ApiKey).where(ApiKey.id == setup.key_id).values(name="first"))
+            first_began.set()
+            assert second_waiting.wait(HANG_GUARD_S)
+            # Give the second writer every chance to write first (it must not); not a timing test.
+            threading.Event().wait(0.5)
+            order.append("first")
+
+    def second() -> None:
+        with database.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA busy_timeout=0")  # SQLite alone would fail at once
+            second_waiting.set()
+            with connection.begin():
+                connection.execute(
+                    update(ApiKey).where(ApiKey.id == setup.key_id).values(name="second")
+                )
+                order.append("second")
+            raw.execute("PRAGMA busy_timeout=15000")
+
+    with ThreadPoolExecutor(2) as pool:
+        one = pool.submit(first)
+        assert first_began.wait(HANG_GUARD_S)
+        two = pool.submit(second)
+        one.result(HANG_GUARD_S)
+        two.result(HANG_GUARD_S)  # raises OperationalError ("database is locked") without turns
+    assert order == ["first", "second"]
+
+
+def test_a_post_declared_reading_does_not_wait_for_the_write_lock(setup: Setup) -> None:
+    """The compliance check (a POST that only reads) answers while another process writes."""
+    body = {"text": "see you tonight on my page", "direction": "outbound"}
+    with serve(_app(setup.database)) as url:
+        check = f"{url}/api/v1/compliance/check"
+        # Once first: the key's last-used time is then fresh, and this run does not write it.
+        assert httpx.post(check, json=body, headers=_headers(setup)).status_code == 200
+        raw = setup.database.engine.raw_connection()  # as another process would: no turn
+        try:
+            raw.cursor().execute("BEGIN IMMEDIATE")
+            response = httpx.post(check, json=body, headers=_headers(setup), timeout=HANG_GUARD_S)
+        finally:
+            raw.cursor().execute("ROLLBACK")
+            raw.invalidate()
+    assert response.status_code == 200, response.text
 
 
 def _try_write_lock_at_once(database: Database) -> None:
@@ -238,7 +293,7 @@ def test_a_lock_conflict_is_recognised_from_sqlite(setup: Setup) -> None:
         writing.scalar(select(func.count()).select_from(OutboundMessage))
         other = setup.database.engine.connect()
         try:
-            other.connection.dbapi_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+            set_busy_timeout(other.connection.dbapi_connection, 0)
             with pytest.raises(OperationalError) as caught:
                 other.begin()  # BEGIN IMMEDIATE while the write lock is taken
         finally:

@@ -9,7 +9,7 @@ from huntaze.compliance.models import Direction
 from huntaze.compliance.rulebook import StoredRules, rulebook
 from huntaze.compliance.schemas import CheckRequest, RulesIn, RulesOut, VerdictOut
 from huntaze.compliance.service import compliance
-from huntaze.core.http import DbSession
+from huntaze.core.http import DbSession, reads_only
 from huntaze.creators.auth import CreatorFromPath
 
 router = APIRouter(tags=["compliance"])
@@ -22,6 +22,7 @@ def _rules_out(stored: StoredRules) -> RulesOut:
 
 
 @router.post("/compliance/check", response_model=VerdictOut)
+@reads_only
 def check_message(body: CheckRequest, actor: ApiActor, session: DbSession) -> VerdictOut:
     """The verdict on a text with every rule hit, its reason and its span in the text."""
     verdict = compliance.check_for(

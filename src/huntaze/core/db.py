@@ -14,6 +14,13 @@ other nor for writers. A small write that a reading request needs anyway (an API
 time) goes through :func:`write_soon`, which runs it in its own short writing transaction once the
 read has ended, never by upgrading the read. PostgreSQL needs none of this (MVCC, row locks).
 
+Writers of one SQLite file in one process take turns in Python before ``BEGIN IMMEDIATE``
+(:class:`_WriteTurn`): the next writer wakes the moment the previous one commits. Left to SQLite's
+busy handler, a waiting writer polls with sleeps that grow to 100 ms and newcomers overtake it,
+so under load a few writes waited seconds (issue 13). ``huntaze up`` runs its web server and
+queue consumers in one process, so nearly every writer takes its turn there; other processes (a
+CLI command) still meet the busy timeout.
+
 Lock conflicts that are left (a writer that waited longer than the busy timeout, a PostgreSQL
 deadlock) are recognised by :func:`is_lock_conflict` and retried at the boundary, whose work is
 idempotent: the request middleware in ``core/http.py``, :func:`retry_on_lock_conflict` for tasks.
@@ -23,7 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
+import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -123,6 +133,83 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class _WriteTurn:
+    """Whose turn it is to write to one SQLite file among this process's connections."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def take(self, timeout_s: float) -> bool:
+        """Wait for the turn; False after ``timeout_s`` (SQLite's busy timeout then decides)."""
+        return self._lock.acquire(timeout=timeout_s)
+
+    def give_back(self) -> None:
+        self._lock.release()
+
+
+_write_turns: dict[str, _WriteTurn] = {}
+_write_turns_guard = threading.Lock()
+
+
+def _write_turn_of(database: object) -> _WriteTurn | None:
+    if not isinstance(database, str | os.PathLike):
+        return None
+    name = os.fspath(database)
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None  # in memory (one database per connection) or a URI: no turns
+    key = os.path.realpath(name)
+    with _write_turns_guard:
+        return _write_turns.setdefault(key, _WriteTurn())
+
+
+class _TurnConnection(sqlite3.Connection):
+    """A SQLite connection that holds its file's write turn from ``BEGIN IMMEDIATE`` until its
+    transaction ends (commit, rollback or close)."""
+
+    def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self.write_turn = _write_turn_of(database)
+        self.holds_write_turn = False
+        self.turn_timeout_s = SQLITE_BUSY_TIMEOUT_MS / 1000
+
+    def take_write_turn(self) -> bool:
+        """Wait for the turn; False when it did not come within the busy timeout."""
+        if self.write_turn is not None and not self.holds_write_turn:
+            self.holds_write_turn = self.write_turn.take(self.turn_timeout_s)
+            return self.holds_write_turn
+        return True
+
+    def give_back_write_turn(self) -> None:
+        if self.holds_write_turn and self.write_turn is not None:
+            self.holds_write_turn = False
+            self.write_turn.give_back()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_back_write_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_back_write_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_back_write_turn()
+
+
+def set_busy_timeout(dbapi_connection: Any, milliseconds: int) -> None:
+    """How long a writer on this SQLite connection waits for the write lock (and its turn)."""
+    dbapi_connection.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+    if isinstance(dbapi_connection, _TurnConnection):
+        dbapi_connection.turn_timeout_s = milliseconds / 1000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (see _sqlite_begin).
     dbapi_connection.isolation_level = None
@@ -139,8 +226,29 @@ def _sqlite_begin(connection: Any) -> None:
     # has read fails at once with "database is locked" (SQLite does not wait for an upgrade) when
     # another writer holds the lock or has committed since the read. Transactions that only read
     # begin deferred and take no lock at all in WAL mode. Unmarked transactions write.
+    # A writer waits for its turn among this process's writers first (see the module docstring).
     writes = connection.get_execution_options().get(_WRITES_OPTION, True)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    if not writes:
+        connection.exec_driver_sql("BEGIN")
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if not isinstance(dbapi_connection, _TurnConnection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    if not dbapi_connection.take_write_turn():
+        # The busy timeout went by waiting for the turn: fail now as SQLite would have, with
+        # "database is locked" (a lock conflict the boundary runs again), not wait it twice.
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            set_busy_timeout(dbapi_connection, int(dbapi_connection.turn_timeout_s * 1000))
+        return
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        dbapi_connection.give_back_write_turn()
+        raise
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -148,7 +256,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False})
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "factory": _TurnConnection})
         if ":memory:" not in url and url.rstrip("/") != "sqlite:":
             kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
             kwargs.setdefault("max_overflow", SQLITE_POOL_OVERFLOW)

@@ -7,7 +7,8 @@ that answers with an error without raising (a page showing a form's errors) mark
 
 Whether the transaction writes is decided here, once, by the request's method: ``GET``, ``HEAD``
 and ``OPTIONS`` read (on SQLite without taking the write lock, so reads never queue behind each
-other), every other method writes (and takes the lock up front). See ``core/db.py``.
+other), every other method writes (and takes the lock up front), unless its route is declared
+:func:`reads_only` (a ``POST`` that checks or counts what it is sent). See ``core/db.py``.
 
 :class:`RetryOnLockConflict` runs a request again when its transaction met a lock conflict
 ("database is locked" after the busy timeout, a PostgreSQL deadlock) before any byte of the
@@ -22,8 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -40,6 +41,17 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITES_SCOPE_KEY = "huntaze.writes"
 # The largest request body kept to run a request again after a lock conflict.
 REPLAY_MAX_BYTES = 1024 * 1024
+# Set on an endpoint function by :func:`reads_only`.
+_READS_ONLY_ATTRIBUTE = "huntaze_reads_only"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def reads_only(endpoint: Endpoint) -> Endpoint:
+    """Declare that a route whose method would write only reads (a check, a count): its
+    transaction reads, so on SQLite it does not wait for the write lock. Put it under the
+    route's decorator. Should it write after all, a lock conflict runs it again as a writer."""
+    setattr(endpoint, _READS_ONLY_ATTRIBUTE, True)
+    return endpoint
 
 
 def request_database(request: Request) -> Database:
@@ -54,8 +66,13 @@ def roll_back_request(request: Request) -> None:
 
 
 def request_writes(request: Request) -> bool:
-    """Whether the request's transaction writes: by method, or after a conflict made it."""
-    return request.method not in READING_METHODS or bool(request.scope.get(_WRITES_SCOPE_KEY))
+    """Whether the request's transaction writes: by method or the route's declaration, or
+    after a conflict made it."""
+    if request.scope.get(_WRITES_SCOPE_KEY):
+        return True
+    if getattr(request.scope.get("endpoint"), _READS_ONLY_ATTRIBUTE, False):
+        return False
+    return request.method not in READING_METHODS
 
 
 def db_session(request: Request) -> Iterator[Session]:
