@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 from tests.factories import log_in, make_member, make_org
 from tests.fans.helpers import seed_fans
@@ -249,3 +250,46 @@ def test_a_chatter_on_shift_sees_only_the_fans_of_their_creators(
     assert client.get(f"/fans/{theirs.id}").status_code == 403
     log_in(client, session, crew.manager)
     assert "Oscar" in client.get("/fans").text
+
+
+def _statements(client: TestClient, session: Session, path: str) -> int:
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    client.get(path)  # once before counting: work done once per login is not counted
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_list_and_the_fan_page_run_as_many_statements_for_more_rows(
+    client: TestClient, session: Session, agency: Agency, world: dict[str, Fan]
+) -> None:
+    from huntaze.fans.schemas import TagIn
+    from huntaze.fans.service import AccountRef, fans
+    from huntaze.platforms.base import PlatformFan
+
+    log_in(client, session, agency.manager)
+    leo = world["leo"]
+    counts: dict[str, list[int]] = {"list": [], "fan": []}
+    ref = AccountRef(agency.owner.actor.org, agency.account.id, agency.account.creator_id)
+    for size in (5, 30):
+        fans.upsert_from_platform(
+            session,
+            ref,
+            [PlatformFan(platform_fan_id=f"x{n}", username=f"x{n}") for n in range(size)],
+        )
+        for n in range(size):
+            crm.add_tag(session, agency.manager.actor, leo, TagIn(tag=f"t{n}"))
+            crm.add_note(session, agency.manager.actor, leo, NoteIn(text=f"note {n}"))
+        session.commit()
+        counts["list"].append(_statements(client, session, "/fans?sort=name"))
+        counts["fan"].append(_statements(client, session, f"/fans/{leo.id}"))
+    assert counts["list"][0] == counts["list"][1], counts
+    assert counts["fan"][0] == counts["fan"][1], counts
