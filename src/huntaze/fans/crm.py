@@ -238,9 +238,8 @@ class FanCrmService:
                     errors=[field_error("key", f"at most {MAX_FIELDS_PER_FAN} fields per fan")],
                 )
             found = FanField(organization_id=actor.org, fan_id=fan.id, key=data.key)
-            session.add(found)
         found.value = data.value
-        session.flush()
+        _save(session, found, "This field was just set by someone else: try again.")
         return found
 
     def remove_field(self, session: Session, actor: Actor, fan: Fan, key: str) -> None:
@@ -279,9 +278,8 @@ class FanCrmService:
             if len(crm_repo.views(session, actor.org, actor.user_id)) >= MAX_VIEWS_PER_PERSON:
                 raise ConflictError(f"You have {MAX_VIEWS_PER_PERSON} saved views: delete one.")
             found = FanSavedView(organization_id=actor.org, user_id=actor.user_id, name=data.name)
-            session.add(found)
         found.query = query
-        session.flush()
+        _save(session, found, "A view of this name was just saved: try again.")
         return found
 
     def delete_view(self, session: Session, actor: Actor, view_id: str) -> None:
@@ -294,6 +292,16 @@ class FanCrmService:
             raise NotFoundError("There is no such saved view.")
         session.delete(found)
         session.flush()
+
+
+def _save(session: Session, row: FanField | FanSavedView, conflict: str) -> None:
+    """Insert or update ``row``; a unique key taken at the same moment is a 409, not a 500."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise ConflictError(conflict) from None
 
 
 def facts_of(fan: Fan, activity: ActivityCounts, now: dt.datetime) -> FanFacts:
