@@ -72,6 +72,7 @@ class World:
     account_id: str = ""
     invitation_token: str = ""
     campaign_id: str = ""
+    item_id: str = ""
     stored: dict[str, int] = field(default_factory=dict)
 
 
@@ -264,6 +265,9 @@ def _store_payloads(page: Any, world: World, csrf: str) -> None:
     assert upload.status == 201, upload.text()
     vault_item = {"folder": PAYLOAD[:100], "tags": [PAYLOAD[:40]], "price_cents": 999}
     _api(page, world, csrf, "PATCH", f"/vault/{upload.json()['id']}", vault_item)
+    world.item_id = upload.json()["id"]
+    ladder = {"folder": PAYLOAD[:100], "steps_cents": [999, 500]}
+    _api(page, world, csrf, "PUT", f"/creators/{world.creator_id}/vault/ladders", ladder)
     demo_creators = _api(page, world, csrf, "GET", "/creators", None)
     luna = next(c for c in demo_creators if c["display_name"] == "Luna Rivers")
     accounts = _api(page, world, csrf, "GET", f"/creators/{luna['id']}/platform-accounts", None)
@@ -345,6 +349,7 @@ def _path_values(world: World) -> dict[str, str]:
         "token": world.invitation_token,
         "fan_id": world.fan_id,
         "campaign_id": world.campaign_id,
+        "item_id": world.item_id,
     }
 
 
