@@ -172,6 +172,8 @@ def test_the_provenance_export_says_who_wrote_what(
         f"/inbox/{fan.id}/reply",
         data={"csrf_token": csrf, "text": best, "suggested": best, "action": "send"},
     )
+    page = client.get(f"/inbox/{fan.id}").text
+    assert "AI draft, as is" in page
     creator_id = agency.account.creator_id
     assert client.get(f"/inbox/provenance.csv?creator_id={creator_id}").status_code == 403
     log_in(client, session, agency.manager)

@@ -140,6 +140,7 @@ def _conversation(
         "messages": messages,
         "pending": pending,
         "editable": {m.id for m in pending if m.state in EDITABLE},
+        "written": replies.origins(session, auth.actor, pending),
         "account": _accounts(session, auth).get(fan.platform_account_id, ""),
         "scripts": scripts.library(session, auth.actor, creator_id=fan.creator_id),
         "form": form,

@@ -19,6 +19,7 @@ or that has left is never edited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -120,6 +121,23 @@ class ReplyService:
             scripts.used(session, actor, script)
         fans.mark_read(session, actor, fan)
         return ReplyOut(message=message, held_for_manager=held is not None)
+
+    def origins(
+        self, session: Session, actor: Actor, messages: Sequence[OutboundMessage]
+    ) -> dict[str, str]:
+        """How each of these replies was written, as people read it, by message id."""
+        actor.require(Permission.OUTBOX_READ)
+        found = reply_origins.of_messages(session, actor.org, [m.id for m in messages])
+        said: dict[str, str] = {}
+        for m in messages:
+            origin = found.get(m.id)
+            if origin is None or origin.origin == "person":
+                said[m.id] = "typed by a person" if m.author_kind == "person" else m.author_kind
+                continue
+            what = "AI draft" if origin.origin == "ai_draft" else "saved reply"
+            edits = origin.edit_distance or 0
+            said[m.id] = f"{what}, edited ({edits} characters)" if edits else f"{what}, as is"
+        return said
 
     def editable(self, session: Session, actor: Actor, fan: Fan, message_id: str) -> str:
         """The text of a waiting reply to this fan that may still be edited."""
