@@ -14,6 +14,7 @@ from tests.outbox.helpers import Agency, make_agency, make_message
 from tests.platforms.live_simulator import LiveSimulator, live_simulator
 
 from huntaze.config import get_settings
+from huntaze.core.tasks import huey
 from huntaze.outbox import sender
 from huntaze.outbox.health import sending_status
 from huntaze.outbox.models import OutboundMessage
@@ -140,6 +141,13 @@ def test_unreachable_platform_opens_the_circuit_and_keeps_the_message(
     # Three failures in a row open the circuit; the next try does not reach the platform.
     assert message.attempts == 4
     assert "circuit open" in (message.last_error or "")
+    # Its next try is on the queue's schedule for when the circuit lets it through, not left
+    # for a sweep to find overdue.
+    assert message.next_attempt_at is not None
+    etas = [t.eta for t in huey().scheduled() if t.args == (message.id,)]
+    assert len(etas) == 1
+    retry_at = message.next_attempt_at.replace(tzinfo=None)
+    assert abs((etas[0] - retry_at).total_seconds()) < 2
     session.refresh(agency.account)
     assert agency.account.link_state == "error"
     assert "unreachable" in (agency.account.last_error or "")
@@ -152,6 +160,29 @@ def test_backoff_honours_retry_after_and_grows() -> None:
     assert sender.backoff_delay(4, base_s=2, cap_s=900, rng=lambda: 0.0) == 8
     assert sender.backoff_delay(30, base_s=2, cap_s=900, rng=lambda: 1.0) == 900
     assert sender.backoff_delay(1, base_s=2, cap_s=900, retry_after_s=30, rng=lambda: 1.0) == 30
+
+
+def test_an_unlucky_message_on_a_healthy_account_retries_soon(
+    session: Session, sim: LiveSimulator, agency: Agency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight earlier tries do not make the ninth wait minutes when the platform otherwise
+    answers: the delay grows with the account's trouble, and only slowly with one message's."""
+    monkeypatch.setenv("HUNTAZE_OUTBOX_INLINE_RETRY_MAX_S", "0")
+    get_settings.cache_clear()
+    message = make_message(session, agency, fan_id=sim.active_fan_id(index=6), approve=True)
+    message.attempts = 8
+    session.commit()
+    sim.fault("error_rate", params={"rate": 1, "status": 503}, count=1)
+    outbox.queue(session, agency.chatter.actor, message.id)
+    session.commit()
+    session.refresh(message)
+    assert message.state == State.QUEUED and message.attempts == 9
+    assert message.next_attempt_at is not None
+    waited = (message.next_attempt_at - message.updated_at).total_seconds()
+    # base 0.1 s; exponent max(1, streak 0 + 1, 9 // 3) = 3: at most 0.1 * 2 ** 2
+    assert waited <= 0.4 + 0.01, waited
+    assert sender.retry_exponent(9, 0) == 3
+    assert sender.retry_exponent(1, 4) == 5  # an account in trouble backs off at once
 
 
 def test_our_own_pacing_sends_the_extra_message_back_to_queued(

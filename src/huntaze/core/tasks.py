@@ -158,6 +158,23 @@ def enqueue_now(func: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> An
     return _huey_task(func)(*args, **kwargs)
 
 
+def enqueue_later(
+    func: Callable[P, Any], delay_s: float, *args: P.args, **kwargs: P.kwargs
+) -> None:
+    """Put a task on the queue's schedule to run in ``delay_s`` seconds (outside any
+    transaction). The schedule lives in the queue's storage, so it outlives the process that
+    wrote it; every consumer moves due tasks to the queue within a second."""
+    if delay_s <= 0:
+        enqueue_now(func, *args, **kwargs)
+        return
+    _huey_task(func).schedule(args=args, kwargs=kwargs, delay=delay_s)
+
+
+def queues_idle() -> bool:
+    """Whether no task waits on any named queue (scheduled tasks not counted)."""
+    return all(huey(queue).pending_count() == 0 for queue in QUEUES)
+
+
 def enqueue_after_commit(
     session: Session, func: Callable[P, Any], *args: P.args, **kwargs: P.kwargs
 ) -> None:

@@ -51,7 +51,14 @@ MAX_INLINE_ROUNDS = 6
 FIND_SENT_SLACK = dt.timedelta(minutes=10)
 _buckets: TokenBuckets | None = None
 
-__all__ = ["SendJob", "attempt", "backoff_delay", "check_connection", "deliver"]
+__all__ = [
+    "SendJob",
+    "attempt",
+    "backoff_delay",
+    "check_connection",
+    "deliver",
+    "retry_exponent",
+]
 
 
 def platform_pacing() -> TokenBuckets:
@@ -83,13 +90,31 @@ def backoff_delay(
     return max(delay, retry_after_s or 0.0)
 
 
-def deliver(message_id: str, *, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Send one message exactly once, waiting out short retry delays in this task."""
-    for _round in range(MAX_INLINE_ROUNDS):
+def retry_exponent(attempts: int, trouble_streak: int) -> int:
+    """How far a retry's delay has grown (the ``attempt`` of :func:`backoff_delay`).
+
+    With the account's trouble, not with one message's bad luck: a platform that fails one
+    request in five has short streaks, and its unlucky messages retry within seconds instead of
+    waiting out a backoff that grew with each coin toss; a platform in trouble has long streaks
+    (and its circuit opens). A message that keeps failing alone while others go through still
+    backs off, a third as fast as its attempts grow."""
+    return max(1, trouble_streak + 1, attempts // 3)
+
+
+def deliver(message_id: str, *, sleep: Callable[[float], None] = time.sleep) -> float | None:
+    """Send one message exactly once, waiting out short retry delays in this task.
+
+    Returns None when the row needs nothing more from this task (sent, failed, or another
+    worker has it); otherwise the seconds until its next try, which the caller schedules, so
+    that a long backoff or an open circuit is retried on time rather than when a sweep next
+    finds the row overdue."""
+    inline_max = get_settings().outbox_inline_retry_max_s
+    for round_ in range(MAX_INLINE_ROUNDS):
         retry_in = attempt(message_id)
-        if retry_in is None or retry_in > get_settings().outbox_inline_retry_max_s:
-            return
+        if retry_in is None or retry_in > inline_max or round_ == MAX_INLINE_ROUNDS - 1:
+            return retry_in
         sleep(retry_in)
+    return None
 
 
 def attempt(message_id: str) -> float | None:
@@ -125,8 +150,9 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
     if wait > 0:
         reason = f"pacing of this account: {job.kind.value} at {limit.describe()}"
         return _release(job, reason, wait, probe=probe)
+    exponent = retry_exponent(job.attempts, admission.trouble_streak)
     backoff = backoff_delay(
-        job.attempts, base_s=settings.outbox_backoff_base_s, cap_s=settings.outbox_backoff_max_s
+        exponent, base_s=settings.outbox_backoff_base_s, cap_s=settings.outbox_backoff_max_s
     )
     try:
         connector = connector_for(job.connection)
@@ -152,7 +178,7 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
         )
     except base.RateLimitedError as exc:
         delay = backoff_delay(
-            job.attempts,
+            exponent,
             base_s=settings.outbox_backoff_base_s,
             cap_s=settings.outbox_backoff_max_s,
             retry_after_s=exc.retry_after_s,

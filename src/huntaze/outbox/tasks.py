@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from huntaze.config import get_settings
 from huntaze.core.db import get_database, utcnow
-from huntaze.core.tasks import enqueue_after_commit, periodic_task, task
+from huntaze.core.tasks import (
+    enqueue_after_commit,
+    enqueue_later,
+    periodic_task,
+    queues_idle,
+    task,
+)
 from huntaze.core.tenancy import trusted_org_id
 from huntaze.creators.service import creators
 from huntaze.outbox import sender
@@ -29,7 +35,8 @@ from huntaze.outbox.repository import outbound_messages
 from huntaze.platforms.registry import driver as platform_driver
 
 DISPATCH_BATCH = 500
-# A queued row with no retry time whose wake-up was lost is woken after this long.
+# A queued row with no retry time whose wake-up was lost is woken after this long; sooner when
+# the queues are empty (see ``dispatch_due``).
 LOST_WAKE_UP_AFTER = dt.timedelta(minutes=2)
 STUCK_NOTE = "The worker stopped mid-send; the platform is checked before sending again."
 
@@ -37,13 +44,17 @@ STUCK_NOTE = "The worker stopped mid-send; the platform is checked before sendin
 @task()
 def send_outbound_message(message_id: str) -> None:
     """Send one outbound message (a worker on the default queue)."""
-    sender.deliver(message_id)
+    retry_in = sender.deliver(message_id)
+    if retry_in is not None:
+        enqueue_later(send_outbound_message, retry_in, message_id)
 
 
 @task(queue="browser")
 def send_outbound_message_browser(message_id: str) -> None:
     """Send one outbound message through a browser-driven connector."""
-    sender.deliver(message_id)
+    retry_in = sender.deliver(message_id)
+    if retry_in is not None:
+        enqueue_later(send_outbound_message_browser, retry_in, message_id)
 
 
 @task()
@@ -125,10 +136,19 @@ def recover_stuck() -> int:
 
 def dispatch_due(*, overdue_s: float = 0.0) -> int:
     """Wake queued rows whose retry time passed ``overdue_s`` ago (or whose wake-up was lost);
-    how many. Each woken row's retry time becomes now, so it is not woken again at once."""
+    how many. Each woken row's retry time becomes now, so it is not woken again at once.
+
+    A row queued without a retry time is waiting for the task enqueued with it; that task is
+    lost when a worker dies between taking it off the queue and claiming the row. While tasks
+    wait on the queues such a row may just be behind them, so it counts as lost after
+    ``LOST_WAKE_UP_AFTER``; when the queues are empty nothing can be behind, and a row queued
+    for longer than ``overdue_s`` (a lease, from the watchdog) has lost its task."""
     now = utcnow()
     due_before = now - dt.timedelta(seconds=overdue_s)
-    stale_before = now - LOST_WAKE_UP_AFTER
+    lost_after = LOST_WAKE_UP_AFTER
+    if overdue_s and queues_idle():
+        lost_after = dt.timedelta(seconds=overdue_s)
+    stale_before = now - lost_after
     with get_database().session_scope() as session:
         rows = [
             row
