@@ -39,6 +39,44 @@ def test_check_session_logs_in(connector: SimulatorApiConnector) -> None:
     assert connector.check_session().ok
 
 
+def test_a_second_connector_of_the_account_reuses_its_session(
+    sim: LiveSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One login per worker process and account, not one per message."""
+    from huntaze.platforms.simulator_api.client import SimulatorClient
+
+    logins: list[str] = []
+    real_login = SimulatorClient.login
+
+    def counted(client: SimulatorClient) -> None:
+        logins.append("login")
+        real_login(client)
+
+    monkeypatch.setattr(SimulatorClient, "login", counted)
+    connection = sim.connection("creator2")
+    for _ in range(3):
+        made = connector_for(connection)
+        try:
+            assert made.check_session().ok
+        finally:
+            made.close()
+    assert len(logins) <= 1
+    # An expired session is logged in again, and the new one is kept for the next connector.
+    sim.fault("session_expiry", "creator2", params={"after_requests": 0})
+    made = connector_for(connection)
+    try:
+        assert made.check_session().ok
+    finally:
+        made.close()
+    sim.clear_faults("creator2")
+    again = connector_for(connection)
+    try:
+        assert again.check_session().ok
+    finally:
+        again.close()
+    assert len(logins) <= 2
+
+
 def test_wrong_password_needs_a_person(sim: LiveSimulator) -> None:
     bad = connector_for(sim.connection(password="wrong"))
     try:

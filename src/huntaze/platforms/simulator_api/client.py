@@ -3,9 +3,12 @@ error kinds (DESIGN.md §3, §6 "Send"; :mod:`huntaze.platforms.base`).
 
 Authentication is the creator's own login (username, password, one-time code when the account
 asks for it) kept as a session cookie, like a person's browser; an API token is used when no
-password is stored. An expired session is logged in again once and the request repeated (the
-platform answered 401 before doing anything). Every request has a timeout. What a failure
-means for a write:
+password is stored. The session outlives one client: the process keeps it per account and
+credentials (:class:`_Sessions`), so a worker that sends a hundred messages logs in once, as a
+person would, not before every message (a login per message doubles the requests and is what
+gets a real account flagged). An expired session is logged in again once and the request
+repeated (the platform answered 401 before doing anything). Every request has a timeout. What
+a failure means for a write:
 
 - connection refused or connect timeout, 5xx, 429: nothing was stored (retry later);
 - read timeout or a dropped connection after the request left: the outcome is unknown, so the
@@ -14,6 +17,9 @@ means for a write:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
 from typing import Any
 
 import httpx
@@ -34,6 +40,35 @@ SESSION_COOKIE = "sim_session"
 _EXPIRED_CODES = frozenset({"session_expired", "not_authenticated"})
 
 
+class _Sessions:
+    """Session cookies of this process, per base URL and credentials (a changed password is
+    another key, so it logs in afresh)."""
+
+    def __init__(self) -> None:
+        self._cookies: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(base_url: str, secret: dict[str, Any]) -> str:
+        material = json.dumps([base_url, secret], sort_keys=True, default=str)
+        return hashlib.sha256(material.encode()).hexdigest()
+
+    def get(self, key: str) -> dict[str, str] | None:
+        with self._lock:
+            return self._cookies.get(key)
+
+    def keep(self, key: str, cookies: dict[str, str]) -> None:
+        with self._lock:
+            self._cookies[key] = cookies
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._cookies.pop(key, None)
+
+
+_sessions = _Sessions()
+
+
 class SimulatorClient:
     """One authenticated HTTP client for one simulator account."""
 
@@ -50,10 +85,16 @@ class SimulatorClient:
             headers={"Accept": "application/json"},
         )
         self._logged_in = False
+        self._session_key = _Sessions.key(connection.base_url, self.secret)
         token = self.secret.get("api_token")
-        if not self._uses_password() and isinstance(token, str) and token:
+        if self._uses_password():
+            kept = _sessions.get(self._session_key)
+            if kept:
+                self.http.cookies.update(kept)
+                self._logged_in = True
+        elif isinstance(token, str) and token:
             self.http.headers["Authorization"] = f"Bearer {token}"
-        elif not self._uses_password():
+        else:
             raise NeedsHumanError("No credentials are stored for this simulator account.")
 
     def _uses_password(self) -> bool:
@@ -68,11 +109,13 @@ class SimulatorClient:
         if self.secret.get("otp_code"):
             body["code"] = str(self.secret["otp_code"])
         self.http.cookies.clear()
+        _sessions.forget(self._session_key)
         response = self._send("POST", "/session", json=body, write=False)
         if response.status_code == 401:
             raise NeedsHumanError(f"The platform refused the login: {_message(response)}")
         self._check(response)
         self._logged_in = True
+        _sessions.keep(self._session_key, dict(self.http.cookies))
 
     def request(self, method: str, path: str, *, write: bool = False, **kwargs: Any) -> Any:
         """The JSON answer of one request, logging in first (or again) when needed."""
