@@ -57,7 +57,7 @@ def test_ppv_buy_rate_is_bought_over_offered_and_says_so() -> None:
 def test_no_ppv_offered_is_no_rate_not_zero() -> None:
     score = ppv_buy_rate(FanFacts(now=NOW))
     assert score.value is None
-    assert "no PPV" in score.shown
+    assert score.shown == "—" and "No PPV message sent" in score.factors[0].label
 
 
 def test_churn_risk_adds_up_its_factors() -> None:

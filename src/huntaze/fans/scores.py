@@ -97,7 +97,7 @@ def ppv_buy_rate(facts: FanFacts) -> Score:
             "ppv_buy_rate",
             "PPV buy rate",
             None,
-            "no PPV offered yet",
+            "—",
             (Factor("No PPV message sent to this fan yet", "nothing to measure"),),
         )
     bought = min(facts.ppv_bought, facts.ppv_offered)
