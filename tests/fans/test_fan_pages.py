@@ -293,3 +293,25 @@ def test_the_list_and_the_fan_page_run_as_many_statements_for_more_rows(
         counts["fan"].append(_statements(client, session, f"/fans/{leo.id}"))
     assert counts["list"][0] == counts["list"][1], counts
     assert counts["fan"][0] == counts["fan"][1], counts
+
+
+def test_a_viewer_reads_and_changes_nothing_and_every_form_needs_its_csrf_token(
+    client: TestClient, session: Session, agency: Agency, world: dict[str, Fan]
+) -> None:
+    viewer = make_member(session, agency.owner.organization, Role.VIEWER)
+    csrf = log_in(client, session, viewer)
+    leo = world["leo"]
+    page = client.get(f"/fans/{leo.id}")
+    assert page.status_code == 200 and "Lifetime value" in page.text
+    assert f'action="/fans/{leo.id}/notes"' not in page.text
+    for path, data in [
+        ("/notes", {"text": "hi"}),
+        ("/tags", {"tag": "x"}),
+        ("/pinned", {"text": "x"}),
+    ]:
+        refused = client.post(f"/fans/{leo.id}{path}", data={"csrf_token": csrf, **data})
+        assert refused.status_code == 403, path
+    log_in(client, session, agency.chatter)
+    forged = client.post(f"/fans/{leo.id}/notes", data={"text": "no token"})
+    assert forged.status_code == 403
+    assert crm.profile(session, agency.chatter.actor, leo).notes == []
