@@ -119,8 +119,19 @@ def test_a_sending_campaign_polls_its_progress_and_a_draft_says_nothing_yet(
     client: TestClient, session: Session
 ) -> None:
     agency = make_agency(session)
-    make_fans(session, agency, 5)
-    campaign = make_campaign(session, agency, make_segment(session, agency))
+    make_fans(session, agency, 30)
+    campaign = make_campaign(
+        session,
+        agency,
+        make_segment(session, agency),
+        exclude_messaged_hours=None,
+        test_percent=50,
+        test_hours=6,
+        variants=[
+            {"label": "A", "text": "Hi {{name}}", "split_percent": 50},
+            {"label": "B", "text": "Hey {{name}}", "split_percent": 50},
+        ],
+    )
     session.commit()
     log_in(client, session, agency.manager)
     draft = client.get(f"/campaigns/{campaign.id}/results").text
@@ -129,6 +140,9 @@ def test_a_sending_campaign_polls_its_progress_and_a_draft_says_nothing_yet(
     session.commit()
     sending = client.get(f"/campaigns/{campaign.id}/results").text
     assert f'hx-get="/campaigns/{campaign.id}"' in sending and 'hx-trigger="every 3s"' in sending
+    dispatch.advance(campaign.id)
+    fragment = client.get(f"/campaigns/{campaign.id}", headers={"HX-Request": "true"}).text
+    assert "fans wait for the A/B winner, chosen 6 h after the start" in fragment
 
 
 def test_p_values_in_plain_words() -> None:
