@@ -320,7 +320,11 @@ def web(
     data_dir: DataDir = None,
 ) -> None:
     """Serve the web app and API only (run `huntaze worker` processes beside it)."""
+    from huntaze.compliance.service import warm_up as compliance_warm_up
+
     _apply_data_dir(data_dir)
+    # Writing a message checks it: the first request must not spend seconds compiling the rules.
+    compliance_warm_up()
     _serve(host, port, with_queue=False)
 
 
