@@ -3,13 +3,16 @@
 Two set-ups, each started from the ``huntaze`` command exactly as an installation runs it:
 
 - ``sqlite``: ``huntaze up`` on its embedded defaults (SQLite file, queue consumers in-process),
-  without the simulator (nothing is sent during the run).
+  without the simulator (the platform accounts point at a port that refuses connections).
 - ``postgresql``: two ``huntaze web`` processes and two ``huntaze worker`` processes (one runs the
   scheduler) on PostgreSQL and Redis, in a database made for the run and dropped after it.
 
-Before the servers start, the benchmark writes what a small agency has: the demo organization
-and creators, a platform account per creator, an API key and a login session for the owner, and
-a few hundred outbound messages, so lists and pages show real rows.
+Before the servers start, the benchmark writes what a small agency has (``bench/_load_data.py``):
+the demo organization and creators, a platform account per creator with a synced history (fans,
+chats, statement entries, the dashboard's rollups), segments and campaigns, an API key and a
+login session for the owner, and a few hundred outbound messages, so lists and pages show real
+rows. Replies sent during the run are queued to an account that refuses connections: the workers
+try them and retry them later, as they would during a platform outage.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ import httpx
 PG_ADMIN_URL = os.environ.get(
     "HUNTAZE_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-PG_BENCH_DB = "huntaze_bench_load"
+# The database made for the run (dropped and made again at the start, dropped at the end).
+PG_BENCH_DB = os.environ.get("HUNTAZE_BENCH_PG_DB", "huntaze_bench_load")
+if not PG_BENCH_DB.isidentifier():
+    raise ValueError("HUNTAZE_BENCH_PG_DB must be a plain database name")
 REDIS_URL = os.environ.get("HUNTAZE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # Raised so that the run measures serving, not the per-key limit (600 per minute by default).
 BENCH_RATE_LIMIT_PER_MINUTE = 1_000_000
@@ -44,9 +50,11 @@ class Target:
     base_urls: list[str]
     api_key: str
     session_cookie: str
+    csrf_token: str
     creator_ids: list[str]
     account_ids: list[str]
     message_ids: list[str]
+    fan_ids: list[str]
     writes_have_target: bool = True
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -145,9 +153,11 @@ def _target(name: str, urls: list[str], data: dict[str, list[str] | str]) -> Tar
         base_urls=urls,
         api_key=str(data["api_key"]),
         session_cookie=str(data["session_cookie"]),
+        csrf_token=str(data["csrf_token"]),
         creator_ids=ids("creator_ids"),
         account_ids=ids("account_ids"),
         message_ids=ids("message_ids"),
+        fan_ids=ids("fan_ids"),
     )
 
 
