@@ -26,7 +26,7 @@ from tests.platforms.live_simulator import LiveSimulator
 from huntaze.config import Settings
 from huntaze.core import migrations
 from huntaze.core.db import Database
-from huntaze.core.tasks import build_huey, reset_queues, use_huey
+from huntaze.core.tasks import POLL_MAX_S, build_huey, reset_queues, use_huey
 from huntaze.creators.schemas import PlatformAccountCreate
 from huntaze.creators.service import creators
 from huntaze.outbox.models import OutboundMessage
@@ -189,6 +189,10 @@ def warm_up(
     for round_ in range(20):
         if all(sends_done(fleet.log_of(w)) for w in workers):
             return
+        if round_:
+            # A consumer that just ran a task looks at the queue again at once, an idle one
+            # every POLL_MAX_S: without a pause the busy worker takes every warm-up message.
+            time.sleep(2 * POLL_MAX_S)
         ids = [
             i
             for i, _ in queue_messages(

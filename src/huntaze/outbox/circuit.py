@@ -53,15 +53,13 @@ class Admission:
     wait_s: float = 0.0
     probe: bool = False
     reason: str | None = None
-    trouble_streak: int = 0
-    """Signs of platform trouble in a row before this send (what retry delays grow with)."""
 
 
 def admit(session: Session, account_id: str, *, now: dt.datetime, probe_s: float) -> Admission:
     """Let a send through a closed circuit, or as the single probe of a half-open one."""
     circuit = circuits.get(session, account_id)
     if circuit is None or circuit.state == CircuitState.CLOSED:
-        return Admission(allowed=True, trouble_streak=(circuit.failures or 0) if circuit else 0)
+        return Admission(allowed=True)
     if circuit.state == CircuitState.OPEN and circuit.open_until and circuit.open_until > now:
         wait = (circuit.open_until - now).total_seconds()
         return Admission(allowed=False, wait_s=wait, reason=f"circuit open: {circuit.reason}")
@@ -87,7 +85,7 @@ def admit(session: Session, account_id: str, *, now: dt.datetime, probe_s: float
     ).rowcount  # type: ignore[attr-defined]
     session.expire_all()
     if won == 1:
-        return Admission(allowed=True, probe=True, trouble_streak=circuit.failures or 0)
+        return Admission(allowed=True, probe=True)
     return Admission(
         allowed=False,
         wait_s=PROBE_BUSY_WAIT_S,

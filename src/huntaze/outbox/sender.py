@@ -90,15 +90,16 @@ def backoff_delay(
     return max(delay, retry_after_s or 0.0)
 
 
-def retry_exponent(attempts: int, trouble_streak: int) -> int:
-    """How far a retry's delay has grown (the ``attempt`` of :func:`backoff_delay`).
+def retry_exponent(attempts: int) -> int:
+    """How far a retry's delay has grown (the ``attempt`` of :func:`backoff_delay`): a third as
+    fast as the message's attempts.
 
-    With the account's trouble, not with one message's bad luck: a platform that fails one
-    request in five has short streaks, and its unlucky messages retry within seconds instead of
-    waiting out a backoff that grew with each coin toss; a platform in trouble has long streaks
-    (and its circuit opens). A message that keeps failing alone while others go through still
-    backs off, a third as fast as its attempts grow."""
-    return max(1, trouble_streak + 1, attempts // 3)
+    Trouble of the platform as a whole is the circuit breaker's to answer (it opens after
+    ``outbox_circuit_failures`` in a row and lets one probe through); a message's own delay
+    only has to keep one message that fails alone from hammering the platform. On a platform
+    that fails one request in five, an unlucky message then retries within seconds instead
+    of waiting out a delay that doubled with each coin toss."""
+    return max(1, attempts // 3)
 
 
 def deliver(message_id: str, *, sleep: Callable[[float], None] = time.sleep) -> float | None:
@@ -150,7 +151,7 @@ def _attempt_locked(job: SendJob, settings: Settings) -> float | None:
     if wait > 0:
         reason = f"pacing of this account: {job.kind.value} at {limit.describe()}"
         return _release(job, reason, wait, probe=probe)
-    exponent = retry_exponent(job.attempts, admission.trouble_streak)
+    exponent = retry_exponent(job.attempts)
     backoff = backoff_delay(
         exponent, base_s=settings.outbox_backoff_base_s, cap_s=settings.outbox_backoff_max_s
     )
