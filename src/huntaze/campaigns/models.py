@@ -121,7 +121,8 @@ class CampaignRecipient(IdMixin, Base):
     __tablename__ = "campaign_recipient"
     __table_args__ = (
         UniqueConstraint("campaign_id", "fan_id"),
-        Index("ix_campaign_recipient_campaign_state", "campaign_id", "state", "send_after"),
+        # The next due recipients in order (the id too: no sort of every pending row per batch).
+        Index("ix_campaign_recipient_due", "campaign_id", "state", "send_after", "id"),
     )
 
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
