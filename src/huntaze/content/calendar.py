@@ -35,6 +35,7 @@ from huntaze.content.schemas import PlannedPostIn
 from huntaze.core.db import utcnow
 from huntaze.core.errors import InvalidInputError, field_error
 from huntaze.core.repository import TenantRepository
+from huntaze.core.tenancy import in_organization
 from huntaze.creators.models import Creator
 
 
@@ -136,11 +137,14 @@ class CalendarService:
         """The next free moments (UTC) at the creator's best hours, within a week."""
         actor.require(Permission.CREATORS_READ)
         now = now or utcnow()
-        stmt = select(PlannedPost.scheduled_at).where(
-            PlannedPost.organization_id == actor.org,
-            PlannedPost.creator_id == creator.id,
-            PlannedPost.scheduled_at >= now,
-            PlannedPost.scheduled_at < now + dt.timedelta(days=8),
+        stmt = in_organization(
+            select(PlannedPost.scheduled_at).where(
+                PlannedPost.creator_id == creator.id,
+                PlannedPost.scheduled_at >= now,
+                PlannedPost.scheduled_at < now + dt.timedelta(days=8),
+            ),
+            actor.org,
+            PlannedPost,
         )
         taken = list(session.scalars(stmt))
         zone = day_zone(session, actor.org)
