@@ -6,7 +6,7 @@ next refresh recomputes every day once, which fills the subscription payments of
 rolled up before this revision.
 
 Revision ID: 0017_analytics_spenders
-Revises: 0013_team
+Revises: 0016_content_plans
 Create Date: 2026-12-01 20:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_analytics_spenders"
-down_revision: str | None = "0013_team"
+down_revision: str | None = "0016_content_plans"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ test share; each recipient's variant; an index on the outbox's source (a campaig
 the due-recipients index ordered by id too (a batch no longer sorts every pending recipient)
 
 Revision ID: 0018_campaign_variants
-Revises: 0013_team
+Revises: 0017_analytics_spenders
 Create Date: 2026-12-01 20:30:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import huntaze.core.db
 
 revision: str = "0018_campaign_variants"
-down_revision: str | None = "0013_team"
+down_revision: str | None = "0017_analytics_spenders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

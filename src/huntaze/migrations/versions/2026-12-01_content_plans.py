@@ -2,7 +2,7 @@
 items by, planned posts of the content calendar and saved post ideas
 
 Revision ID: 0016_content_plans
-Revises: 0013_team
+Revises: 0015_scripts
 Create Date: 2026-12-01 20:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import huntaze.core.db
 
 revision: str = "0016_content_plans"
-down_revision: str | None = "0013_team"
+down_revision: str | None = "0015_scripts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 (AI suggestion and its edit distance, saved reply, typed)
 
 Revision ID: 0015_scripts
-Revises: 0013_team
+Revises: 0014_fan_crm
 Create Date: 2026-12-01 21:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import huntaze.core.db
 
 revision: str = "0015_scripts"
-down_revision: str | None = "0013_team"
+down_revision: str | None = "0014_fan_crm"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
