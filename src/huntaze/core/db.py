@@ -265,6 +265,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # No server-side prepared statements: after five runs psycopg prepares a query, and
+    # PostgreSQL may then settle on one generic plan for it. A plan cached while small tenants
+    # ran was reused for a 100,000-fan campaign and made its planning 3x slower
+    # (docs/benchmarks.md, campaign planning); a plan per execution costs little beside that.
+    kwargs.setdefault("connect_args", {"prepare_threshold": None})
     return create_engine(url, **kwargs)
 
 
