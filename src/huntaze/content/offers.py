@@ -473,6 +473,21 @@ class OfferService:
         found = ledger.deliveries(session, actor.org, items, fan=fan)
         return {e.item_id: e for e in fan_items(found, {fan.id: fan.username}, now=now)}
 
+    def received_by(
+        self, session: Session, actor: Actor, fan: Fan, *, now: dt.datetime | None = None
+    ) -> list[tuple[VaultItem, FanItem]]:
+        """The vault items the fan received, newest first, each with what came of it (the
+        inbox shows them so nobody sells the fan the same set twice)."""
+        actor.require(Permission.CREATORS_READ)
+        items = vault_repo.of_creator(
+            session, actor.org, fan.creator_id, folder=None, limit=100_000, offset=0
+        )
+        by_id = {item.id: item for item in items}
+        found = ledger.deliveries(session, actor.org, items, fan=fan)
+        had = fan_items(found, {fan.id: fan.username}, now=now)
+        pairs = [(by_id[e.item_id], e) for e in had if e.item_id in by_id]
+        return sorted(pairs, key=lambda pair: pair[1].last_at, reverse=True)
+
     def state_for(
         self,
         session: Session,

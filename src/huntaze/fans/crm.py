@@ -85,6 +85,14 @@ class FanProfile:
         return [n for n in self.notes if not n.pinned]
 
 
+@dataclass(frozen=True, slots=True)
+class FanCard:
+    """What a chatter sees of the CRM beside a conversation: the pinned note and the tags."""
+
+    pinned: FanNote | None
+    tags: list[str]
+
+
 def _pages(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
@@ -159,6 +167,15 @@ class FanCrmService:
         )
 
     # Notes --------------------------------------------------------------------------------
+
+    def card(self, session: Session, actor: Actor, fan: Fan) -> FanCard:
+        """The pinned note and tags of a fan the actor sees (``fan`` loaded through
+        ``fans.get``): two small reads, for the inbox's sidebar."""
+        actor.require(Permission.FANS_READ)
+        return FanCard(
+            pinned=crm_repo.pinned_note(session, actor.org, fan.id),
+            tags=crm_repo.tags(session, actor.org, fan.id),
+        )
 
     def add_note(self, session: Session, actor: Actor, fan: Fan, data: NoteIn) -> FanNote:
         """A free note on the fan, signed by its author."""

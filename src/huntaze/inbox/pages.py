@@ -19,12 +19,14 @@ from starlette.responses import RedirectResponse, Response
 
 from huntaze.accounts.auth import PageAuth, PageUser
 from huntaze.accounts.permissions import Permission
+from huntaze.content.offers import offers
 from huntaze.core.errors import AppError, InvalidInputError, field_error
 from huntaze.core.fields import PriceText
 from huntaze.core.http import DbSession
 from huntaze.creators.auth import PagePlatformAccountFromPath
 from huntaze.creators.service import creators
 from huntaze.fans.auth import PageFanFromPath
+from huntaze.fans.crm import crm
 from huntaze.fans.models import Fan
 from huntaze.fans.service import fans
 from huntaze.inbox import library_pages
@@ -134,6 +136,7 @@ def _conversation(
     notice: str = "",
 ) -> Response:
     messages = list(reversed(inbox.messages(session, auth.actor, fan, limit=100)))
+    can_read_fans = auth.actor.can(Permission.FANS_READ)
     pending = _pending(session, auth, fan)
     context = {
         "fan": fan,
@@ -143,6 +146,8 @@ def _conversation(
         "written": replies.origins(session, auth.actor, pending),
         "account": _accounts(session, auth).get(fan.platform_account_id, ""),
         "scripts": scripts.library(session, auth.actor, creator_id=fan.creator_id),
+        "crm_card": crm.card(session, auth.actor, fan) if can_read_fans else None,
+        "vault_had": offers.received_by(session, auth.actor, fan),
         "form": form,
         "notice": notice,
     }
