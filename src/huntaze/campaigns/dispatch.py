@@ -4,8 +4,9 @@ outbox (DESIGN.md §6 "Campaign" and "Send").
 :func:`advance` is one step for one campaign, safe to run twice at once or again after a crash:
 
 - ``scheduled`` and due: the segment's fans at this moment are written to ``campaign_recipient``
-  (one row per fan, a unique constraint) — opted-out fans and fans messaged within the
-  campaign's window are recorded as excluded with the reason, a random share (the hold-out, by a
+  (one row per fan, a unique constraint) — opted-out fans, fans messaged within the
+  campaign's window and fans who already bought or got its vault items are recorded as excluded
+  with the reason, a random share (the hold-out, by a
   hash of the campaign's seed and the fan) as held out — and the campaign moves to ``sending``,
   all in one transaction.
 - ``sending``: while fewer than one batch of the campaign's messages is still in the outbox
@@ -48,6 +49,7 @@ from huntaze.campaigns.rules import SegmentRules, membership
 from huntaze.campaigns.states import Arm, Kind, RecipientState, Schedule, State
 from huntaze.campaigns.variants import choose_winner, in_test, pick_variant
 from huntaze.compliance.models import Verdict
+from huntaze.content.offers import offers
 from huntaze.core.bulk import insert_ignoring
 from huntaze.core.db import get_database, new_id, utcnow
 from huntaze.core.tenancy import tenant_filter, trusted_org_id
@@ -65,6 +67,7 @@ from huntaze.outbox.states import Kind as OutboxKind
 
 SOURCE_KIND = "campaign"
 SNAPSHOT_CHUNK = 5_000
+ALREADY_HAS_IT = "already bought or got this vault item"
 IN_FLIGHT = ("queued", "sending")
 # Batches undone because a pause or cancel won meanwhile, before a step gives up for now.
 MAX_LOST_RACES = 3
@@ -145,6 +148,19 @@ def audience_rows(
         if campaign.exclude_messaged_hours
         else None
     )
+    # Never sell a fan what they already have: those who bought or got any of the campaign's
+    # vault items are left out (the content ledger reads the outbox and the purchases).
+    already_have = (
+        offers.platform_fans_who_have(
+            session,
+            trusted_org_id(campaign.organization_id),
+            platform_account_id=campaign.platform_account_id,
+            media_ids=list(campaign.media_ids),
+            now=now,
+        )
+        if campaign.media_ids
+        else set()
+    )
     columns: list[Any] = [Fan.id, Fan.platform_fan_id, Fan.opted_out, Fan.time_zone]
     if recent is not None:
         columns.append(recent)
@@ -167,6 +183,8 @@ def audience_rows(
         elif recent is not None and row[4]:
             arm, state = Arm.EXCLUDED, RecipientState.EXCLUDED
             reason = f"messaged in the last {campaign.exclude_messaged_hours} hours"
+        elif platform_fan_id in already_have:
+            arm, state, reason = Arm.EXCLUDED, RecipientState.EXCLUDED, ALREADY_HAS_IT
         elif in_holdout(campaign.seed, fan_id, campaign.holdout_percent):
             arm, state, reason = Arm.HOLDOUT, RecipientState.HELD_OUT, "hold-out group"
         elif variants:

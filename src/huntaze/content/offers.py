@@ -516,13 +516,34 @@ class OfferService:
         item ids or the account's platform media ids) in one of ``states`` — by default bought
         or got free — so that a campaign never sells them the same item."""
         actor.require(Permission.CREATORS_READ)
-        items = _items_named(session, actor.org, platform_account_id, media_ids)
-        found = ledger.deliveries(session, actor.org, items)
+        return self.platform_fans_who_have(
+            session,
+            actor.org,
+            platform_account_id=platform_account_id,
+            media_ids=media_ids,
+            states=states,
+            now=now,
+        )
+
+    def platform_fans_who_have(
+        self,
+        session: Session,
+        org: OrgId,
+        *,
+        platform_account_id: str,
+        media_ids: Sequence[str],
+        states: frozenset[OfferState] = frozenset({OfferState.BOUGHT, OfferState.SENT_FREE}),
+        now: dt.datetime | None = None,
+    ) -> set[str]:
+        """:meth:`fans_who_have` for a task that acts for the organization (a campaign's
+        snapshot), with no person behind it."""
+        items = _items_named(session, org, platform_account_id, media_ids)
+        found = ledger.deliveries(session, org, items)
         per_fan = fan_items(found, {}, now=now)
         fan_ids = {e.fan_id for e in per_fan if e.state in states}
         platform_ids: set[str] = set()
         for chunk in _chunks(fan_ids):
-            stmt = in_organization(select(Fan.platform_fan_id), actor.org, Fan).where(
+            stmt = in_organization(select(Fan.platform_fan_id), org, Fan).where(
                 Fan.id.in_(chunk), Fan.platform_account_id == platform_account_id
             )
             platform_ids.update(str(p) for p in session.scalars(stmt))
