@@ -16,13 +16,13 @@ from tests.team.helpers import Team, make_team, ref
 from huntaze.core.db import utcnow
 from huntaze.fans.models import Fan
 from huntaze.fans.service import fans
-from huntaze.inbox.ingest import ingest_earnings
+from huntaze.inbox.ingest import ingest_earnings, ingest_messages
 from huntaze.inbox.models import Earning
 from huntaze.outbox.models import OutboundMessage
 from huntaze.outbox.schemas import OutboundCreate
 from huntaze.outbox.service import outbox
 from huntaze.outbox.states import Kind
-from huntaze.platforms.base import EarningEntry, PlatformFan
+from huntaze.platforms.base import EarningEntry, PlatformFan, PlatformMessage
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -212,3 +212,51 @@ def test_the_leaderboard_equals_a_recomputation_from_raw_rows(
         client.get("/api/v1/team/leaderboard", params={"days": 0}, headers=headers).status_code
         == 422
     )
+
+
+def test_reply_times_run_from_the_oldest_unanswered_message(
+    client: TestClient, session: Session
+) -> None:
+    crew = make_team(session)
+    where = ref(crew, crew.account)
+    minute = dt.timedelta(minutes=1)
+
+    def fan_wrote(fan: str, ago: dt.timedelta, n: int) -> PlatformMessage:
+        return PlatformMessage(
+            platform_message_id=f"in{n}",
+            platform_fan_id=fan,
+            direction="inbound",
+            text="hey",
+            sent_at=NOW - ago,
+        )
+
+    ingest_messages(
+        session,
+        where,
+        [
+            fan_wrote("1", 600 * minute, 1),  # waiting since here ...
+            fan_wrote("1", 590 * minute, 2),  # ... this one changes nothing
+            fan_wrote("1", 300 * minute, 3),
+            fan_wrote("2", 120 * minute, 4),
+        ],
+    )
+    _sent(session, crew, crew.chatter, "1", "sorry!", ago=540 * minute, platform_id="r1")  # 60 min
+    _sent(session, crew, crew.chatter, "1", "here", ago=298 * minute, platform_id="r2")  # 2 min
+    _sent(session, crew, crew.chatter, "2", "hello", ago=180 * minute, platform_id="r3")  # first
+    _sent(session, crew, crew.second, "2", "yes?", ago=60 * minute, platform_id="r4")  # 60 min
+    session.commit()
+    headers = api_headers(client, session, crew.manager)
+    rows = {
+        r["membership_id"]: r
+        for r in client.get("/api/v1/team/leaderboard", headers=headers).json()
+    }
+    chatter, second = rows[crew.chatter.membership.id], rows[crew.second.membership.id]
+    assert chatter["median_reply_s"] == (3600 + 120) / 2
+    assert chatter["p90_reply_s"] == 120 + (3600 - 120) * 0.9
+    assert second["median_reply_s"] == second["p90_reply_s"] == 3600
+    assert rows[crew.manager.membership.id]["median_reply_s"] is None
+    log_in(client, session, crew.chatter)
+    page = client.get("/leaderboard")
+    assert "31 min" in page.text and "1 h" in page.text
+    exported = list(csv.DictReader(io.StringIO(client.get("/leaderboard.csv").text)))
+    assert {line["median_reply_s"] for line in exported} >= {"1860", "3600", ""}

@@ -332,12 +332,32 @@ def leaderboard_csv(auth: PageUser, session: DbSession, days: Days = 7) -> Respo
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["member", "messages_sent", "ppvs_sent", "ppvs_bought", "purchases", "revenue_cents"]
+        [
+            "member",
+            "messages_sent",
+            "median_reply_s",
+            "p90_reply_s",
+            "ppvs_sent",
+            "ppvs_bought",
+            "purchases",
+            "revenue_cents",
+        ]
     )
     for r in leaderboard(session, auth.actor, start, end):
         name = "'" + r.name if r.name[:1] in ("=", "+", "-", "@") else r.name
+        median = "" if r.median_reply_s is None else round(r.median_reply_s)
+        p90 = "" if r.p90_reply_s is None else round(r.p90_reply_s)
         writer.writerow(
-            [name, r.messages_sent, r.ppvs_sent, r.ppvs_bought, r.purchases, r.revenue_cents]
+            [
+                name,
+                r.messages_sent,
+                median,
+                p90,
+                r.ppvs_sent,
+                r.ppvs_bought,
+                r.purchases,
+                r.revenue_cents,
+            ]
         )
     return Response(
         out.getvalue(),

@@ -1,6 +1,10 @@
 """What each member did: the leaderboard and the handover's open promises (issue "the team at
 work": performance, handover).
 
+Reply time: from the fan's oldest message still unanswered to the member's reply (a message
+sent when the fan was not waiting, the agency writing first, has none); each member's median and
+90th percentile over the period.
+
 The credit rule (who gets a purchase): a purchase that names the message it unlocked (a PPV) goes
 to the person behind that message; any other tip or paid message goes to the person behind the
 last message the agency sent that fan at most :data:`CREDIT_WINDOW` before it; subscriptions
@@ -25,7 +29,7 @@ from huntaze.accounts.permissions import Permission
 from huntaze.accounts.repository import memberships
 from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.fans.models import Fan
-from huntaze.inbox.models import Earning
+from huntaze.inbox.models import ChatMessage, Earning
 from huntaze.outbox.models import OutboundMessage
 
 CREDIT_WINDOW = dt.timedelta(hours=24)
@@ -51,6 +55,28 @@ class Figures:
     purchases: int = 0
     revenue_cents: int = 0
     message_ids: list[str] = field(default_factory=list)
+    reply_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def median_reply_s(self) -> float | None:
+        """The median reply time in seconds (None without a reply to a waiting fan)."""
+        return _quantile(self.reply_seconds, 0.5)
+
+    @property
+    def p90_reply_s(self) -> float | None:
+        """The 90th percentile of the reply times in seconds."""
+        return _quantile(self.reply_seconds, 0.9)
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    """The ``q`` quantile by linear interpolation between the closest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +143,7 @@ def leaderboard(
             figures.messages_sent += 1
             figures.ppvs_sent += int(sent.priced)
             figures.message_ids.append(sent.message_id)
+    _add_reply_times(session, org, earlier, start, people)
     purchases = in_organization(
         select(
             Earning.platform_account_id,
@@ -146,6 +173,56 @@ def leaderboard(
         if linked is not None and linked.priced:
             figures.ppvs_bought += 1
     return sorted(people.values(), key=lambda f: (-f.revenue_cents, -f.messages_sent, f.name))
+
+
+REPLY_LOOKBACK = dt.timedelta(days=7)
+"""How far before the period a fan's unanswered message is looked for."""
+
+
+def _add_reply_times(
+    session: Session,
+    org: OrgId,
+    sent: list[_Sent],
+    start: dt.datetime,
+    people: dict[str, Figures],
+) -> None:
+    """Each reply in the period: the time since the fan's oldest message still unanswered."""
+    in_period = [s for s in sent if s.sent_at >= start and s.sender in people]
+    if not in_period:
+        return
+    first = min(s.sent_at for s in sent) - REPLY_LOOKBACK
+    fans = {(s.account_id, s.fan) for s in in_period}
+    inbound = in_organization(
+        select(ChatMessage.platform_account_id, Fan.platform_fan_id, ChatMessage.sent_at).join(
+            Fan, Fan.id == ChatMessage.fan_id
+        ),
+        org,
+        ChatMessage,
+    ).where(
+        ChatMessage.direction == "inbound",
+        ChatMessage.sent_at >= first,
+        ChatMessage.sent_at < max(s.sent_at for s in in_period),
+        ChatMessage.platform_account_id.in_(sorted({account for account, _ in fans})),
+    )
+    events: dict[tuple[str, str], list[tuple[dt.datetime, int, _Sent | None]]] = defaultdict(list)
+    for account, fan, at in session.execute(inbound):
+        if (account, fan) in fans:
+            events[(account, fan)].append((at, 0, None))
+    for each in sent:
+        if (each.account_id, each.fan) in fans:
+            events[(each.account_id, each.fan)].append((each.sent_at, 1, each))
+    for timeline in events.values():
+        waiting_since: dt.datetime | None = None
+        for at, kind, message in sorted(timeline, key=lambda e: (e[0], e[1])):
+            if kind == 0:
+                waiting_since = waiting_since or at
+                continue
+            assert message is not None
+            counted = message.sent_at >= start and message.sender in people
+            if waiting_since is not None and counted:
+                seconds = (message.sent_at - waiting_since).total_seconds()
+                people[message.sender].reply_seconds.append(seconds)
+            waiting_since = None
 
 
 def _add_older_linked(

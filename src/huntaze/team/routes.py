@@ -102,7 +102,7 @@ def next_chat(actor: ApiActor, session: DbSession) -> NextChatOut:
 
 @router.get("/leaderboard", response_model=list[LeaderboardRow])
 def get_leaderboard(actor: ApiActor, session: DbSession, days: Days = 7) -> list[LeaderboardRow]:
-    """Each member's messages sent, PPVs sent and bought and revenue credited."""
+    """Each member's messages sent, reply times, PPVs sent and bought and revenue credited."""
     end = utcnow()
     rows = leaderboard(session, actor, end - dt.timedelta(days=days), end)
     return [
@@ -114,6 +114,8 @@ def get_leaderboard(actor: ApiActor, session: DbSession, days: Days = 7) -> list
             ppvs_bought=r.ppvs_bought,
             revenue_cents=r.revenue_cents,
             purchases=r.purchases,
+            median_reply_s=r.median_reply_s,
+            p90_reply_s=r.p90_reply_s,
         )
         for r in rows
     ]

@@ -191,6 +191,8 @@ class LeaderboardRow(BaseModel):
     ppvs_bought: int
     revenue_cents: int
     purchases: int
+    median_reply_s: float | None = None
+    p90_reply_s: float | None = None
 
 
 ObjectIdList = Annotated[list[ObjectId], Field(max_length=500)]

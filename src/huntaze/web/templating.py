@@ -35,7 +35,25 @@ def _when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _duration(seconds: float | None) -> str:
+    """A span as a person says it: 45 s, 12 min, 3 h 20 min, 2 d 4 h."""
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes = total // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
 templates.env.filters["when"] = _when
+templates.env.filters["duration"] = _duration
 
 
 class PermissionFlags:
