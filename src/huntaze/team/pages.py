@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,6 +21,7 @@ from huntaze.core.http import DbSession
 from huntaze.creators.service import creators
 from huntaze.team.access import creators_on_shift, membership_id_of, window_of
 from huntaze.team.auth import PageMemberFromPath, PageShiftFromPath
+from huntaze.team.message_log import LogFilter, message_log
 from huntaze.team.performance import leaderboard
 from huntaze.team.repository import assignments, time_entries
 from huntaze.team.routing import routing
@@ -34,6 +35,7 @@ router = APIRouter(include_in_schema=False)
 register_nav("My shift", "/my-shift", Permission.OUTBOX_WRITE, order=31)
 register_nav("Shifts", "/shifts", Permission.FANS_READ, order=91)
 register_nav("Leaderboard", "/leaderboard", Permission.MEMBERS_READ, order=92)
+register_nav("Message log", "/message-log", Permission.TEAM_MANAGE, order=93)
 
 SHIFT_FIELDS = ("name", "start_time", "end_time", "time_zone", "is_template")
 SETTINGS_FIELDS = (
@@ -364,3 +366,56 @@ def leaderboard_csv(auth: PageUser, session: DbSession, days: Days = 7) -> Respo
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="leaderboard.csv"'},
     )
+
+
+QueryId = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("/message-log")
+def message_log_page(
+    request: Request,
+    auth: PageUser,
+    session: DbSession,
+    days: Days = 7,
+    creator: QueryId = None,
+    sender: QueryId = None,
+    paid: Annotated[Literal["paid", "free"] | None, Query()] = None,
+    bought: Annotated[Literal["yes", "no"] | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Every message the agency sent: who, paid or free, bought or not, how long the fan
+    waited; filterable, for quality review without opening each chat."""
+    wanted = LogFilter(
+        days=days,
+        creator_id=creator or None,
+        sender_id=sender or None,
+        paid=paid,
+        bought=bought,
+        page=page,
+    )
+    log = message_log(session, auth.actor, wanted, now=utcnow())
+    shown = {
+        key: value
+        for key, value in {
+            "days": str(days) if days != 7 else "",
+            "creator": creator or "",
+            "sender": sender or "",
+            "paid": paid or "",
+            "bought": bought or "",
+        }.items()
+        if value
+    }
+    context = {
+        "log": log,
+        "wanted": wanted,
+        "query": shown,
+        "accounts": {
+            account.id: f"{creator_name} · {account.handle}"
+            for account, creator_name in creators.all_accounts(session, auth.actor)
+        },
+        "creator_names": {
+            c.id: c.display_name for c in creators.list_creators(session, auth.actor)
+        },
+        "members": [(m.id, m.user.name) for m in accounts.members(session, auth.actor)],
+    }
+    return render(request, "team/message_log.html", context)

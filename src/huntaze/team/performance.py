@@ -80,7 +80,9 @@ def _quantile(values: list[float], q: float) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Sent:
+class SentMessage:
+    """A sent message as the figures need it: whose, to which fan, when, paid or not."""
+
     message_id: str
     sender: str
     account_id: str
@@ -90,17 +92,18 @@ class _Sent:
     platform_message_id: str | None
 
 
-def _sender() -> Any:
+def sender_column() -> Any:
+    """The person behind a message: its author, or who approved what an AI or script wrote."""
     return func.coalesce(OutboundMessage.author_user_id, OutboundMessage.approved_by_user_id)
 
 
 def _sent_messages(
     session: Session, org: OrgId, start: dt.datetime, end: dt.datetime
-) -> list[_Sent]:
+) -> list[SentMessage]:
     stmt = in_organization(
         select(
             OutboundMessage.id,
-            _sender(),
+            sender_column(),
             OutboundMessage.platform_account_id,
             OutboundMessage.platform_fan_id,
             OutboundMessage.sent_at,
@@ -113,10 +116,10 @@ def _sent_messages(
         OutboundMessage.state == "sent",
         OutboundMessage.sent_at >= start,
         OutboundMessage.sent_at < end,
-        _sender().is_not(None),
+        sender_column().is_not(None),
     )
     return [
-        _Sent(mid, sender, account, fan or "", sent_at, bool(price), platform_id)
+        SentMessage(mid, sender, account, fan or "", sent_at, bool(price), platform_id)
         for mid, sender, account, fan, sent_at, price, platform_id in session.execute(stmt)
     ]
 
@@ -132,8 +135,8 @@ def leaderboard(
         for m in memberships.list_with_users(session, org)
     }
     earlier = _sent_messages(session, org, start - CREDIT_WINDOW, end)
-    by_platform_id: dict[tuple[str, str], _Sent] = {}
-    timeline: dict[tuple[str, str], list[_Sent]] = defaultdict(list)
+    by_platform_id: dict[tuple[str, str], SentMessage] = {}
+    timeline: dict[tuple[str, str], list[SentMessage]] = defaultdict(list)
     for sent in sorted(earlier, key=lambda s: (s.sent_at, s.message_id)):
         timeline[(sent.account_id, sent.fan)].append(sent)
         if sent.platform_message_id:
@@ -182,16 +185,28 @@ REPLY_LOOKBACK = dt.timedelta(days=7)
 def _add_reply_times(
     session: Session,
     org: OrgId,
-    sent: list[_Sent],
+    sent: list[SentMessage],
     start: dt.datetime,
     people: dict[str, Figures],
 ) -> None:
-    """Each reply in the period: the time since the fan's oldest message still unanswered."""
-    in_period = [s for s in sent if s.sent_at >= start and s.sender in people]
-    if not in_period:
-        return
-    first = min(s.sent_at for s in sent) - REPLY_LOOKBACK
-    fans = {(s.account_id, s.fan) for s in in_period}
+    """Each member's replies in the period, timed (see :func:`reply_times`)."""
+    counted = [s for s in sent if s.sent_at >= start and s.sender in people]
+    by_id = {s.message_id: s for s in counted}
+    for message_id, seconds in reply_times(session, org, sent, counted).items():
+        people[by_id[message_id].sender].reply_seconds.append(seconds)
+
+
+def reply_times(
+    session: Session, org: OrgId, sent: list[SentMessage], timed: list[SentMessage]
+) -> dict[str, float]:
+    """Seconds from the fan's oldest message still unanswered to each message of ``timed``
+    that answered one (by message id); ``sent`` is every message sent to those fans around
+    them, so that an earlier reply marks the fan as answered."""
+    if not timed:
+        return {}
+    wanted = {s.message_id for s in timed}
+    first = min(s.sent_at for s in [*sent, *timed]) - REPLY_LOOKBACK
+    fans = {(s.account_id, s.fan) for s in timed}
     inbound = in_organization(
         select(ChatMessage.platform_account_id, Fan.platform_fan_id, ChatMessage.sent_at).join(
             Fan, Fan.id == ChatMessage.fan_id
@@ -201,35 +216,35 @@ def _add_reply_times(
     ).where(
         ChatMessage.direction == "inbound",
         ChatMessage.sent_at >= first,
-        ChatMessage.sent_at < max(s.sent_at for s in in_period),
+        ChatMessage.sent_at < max(s.sent_at for s in timed),
         ChatMessage.platform_account_id.in_(sorted({account for account, _ in fans})),
+        Fan.platform_fan_id.in_(sorted({fan for _, fan in fans})),
     )
-    events: dict[tuple[str, str], list[tuple[dt.datetime, int, _Sent | None]]] = defaultdict(list)
+    events: dict[tuple[str, str], list[tuple[dt.datetime, int, str]]] = defaultdict(list)
     for account, fan, at in session.execute(inbound):
         if (account, fan) in fans:
-            events[(account, fan)].append((at, 0, None))
-    for each in sent:
+            events[(account, fan)].append((at, 0, ""))
+    for each in {s.message_id: s for s in [*sent, *timed]}.values():
         if (each.account_id, each.fan) in fans:
-            events[(each.account_id, each.fan)].append((each.sent_at, 1, each))
+            events[(each.account_id, each.fan)].append((each.sent_at, 1, each.message_id))
+    found: dict[str, float] = {}
     for timeline in events.values():
         waiting_since: dt.datetime | None = None
-        for at, kind, message in sorted(timeline, key=lambda e: (e[0], e[1])):
+        for at, kind, message_id in sorted(timeline):
             if kind == 0:
                 waiting_since = waiting_since or at
                 continue
-            assert message is not None
-            counted = message.sent_at >= start and message.sender in people
-            if waiting_since is not None and counted:
-                seconds = (message.sent_at - waiting_since).total_seconds()
-                people[message.sender].reply_seconds.append(seconds)
+            if waiting_since is not None and message_id in wanted:
+                found[message_id] = (at - waiting_since).total_seconds()
             waiting_since = None
+    return found
 
 
 def _add_older_linked(
     session: Session,
     org: OrgId,
     rows: list[tuple[Any, ...]],
-    by_platform_id: dict[tuple[str, str], _Sent],
+    by_platform_id: dict[tuple[str, str], SentMessage],
 ) -> None:
     """Messages named by purchases but sent before the period's window (an old PPV bought now)."""
     missing = {(r[0], r[1]) for r in rows if r[1] and (r[0], r[1]) not in by_platform_id}
@@ -238,7 +253,7 @@ def _add_older_linked(
     stmt = in_organization(
         select(
             OutboundMessage.id,
-            _sender(),
+            sender_column(),
             OutboundMessage.platform_account_id,
             OutboundMessage.platform_fan_id,
             OutboundMessage.sent_at,
@@ -253,12 +268,12 @@ def _add_older_linked(
     )
     for mid, sender, account, fan, sent_at, price, platform_id in session.execute(stmt):
         if sender is not None and (account, platform_id) in missing:
-            by_platform_id[(account, platform_id)] = _Sent(
+            by_platform_id[(account, platform_id)] = SentMessage(
                 mid, sender, account, fan or "", sent_at, bool(price), platform_id
             )
 
 
-def _last_before(sent: list[_Sent], moment: dt.datetime) -> _Sent | None:
+def _last_before(sent: list[SentMessage], moment: dt.datetime) -> SentMessage | None:
     times = [s.sent_at for s in sent]
     index = bisect.bisect_right(times, moment) - 1
     if index < 0 or moment - sent[index].sent_at > CREDIT_WINDOW:
@@ -273,7 +288,7 @@ def open_promises(
     after which no paid message (the thing promised) went to that fan: the handover."""
     member = memberships.get(session, org, membership_id)
     written = in_organization(select(OutboundMessage), org, OutboundMessage).where(
-        _sender() == member.user_id,
+        sender_column() == member.user_id,
         OutboundMessage.created_at >= start,
         OutboundMessage.created_at <= end,
         OutboundMessage.state != "cancelled",
