@@ -160,3 +160,49 @@ def test_edit_distance_counts_characters_and_stays_cheap() -> None:
     assert edit_distance("kitten", "sitting") == 3
     assert edit_distance("", "abc") == 3
     assert edit_distance("a" * 700, "b" * 10_000) == 10_000
+
+
+def test_a_reading_is_reused_until_the_fan_writes_again(
+    session: Session, agency: Agency, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply written a minute after the conversation opened does not read it again."""
+    import datetime as dt
+
+    from huntaze.fans.service import AccountRef
+    from huntaze.inbox.ingest import ingest_messages
+    from huntaze.platforms.base import PlatformMessage
+
+    fan = fan_who_wrote(session, agency, "hey, what's new this week?")
+    service = AssistantService()
+    readings: list[str] = []
+    real = service._suggest
+
+    def counted(*args: object, **kwargs: object) -> object:
+        readings.append("read")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_suggest", counted)
+    first = service.suggest(session, agency.chatter.actor, fan)
+    again = service.suggest(session, agency.chatter.actor, fan)
+    assert first is not None and again is first and readings == ["read"]
+    ref = AccountRef(
+        org=agency.owner.actor.org,
+        account_id=agency.account.id,
+        creator_id=agency.account.creator_id,
+    )
+    ingest_messages(
+        session,
+        ref,
+        [
+            PlatformMessage(
+                platform_message_id=f"{fan.platform_fan_id}-later",
+                platform_fan_id=fan.platform_fan_id,
+                direction="inbound",
+                text="btw im 16",
+                sent_at=dt.datetime.now(dt.UTC),
+            )
+        ],
+    )
+    later = service.suggest(session, agency.chatter.actor, fan)
+    assert later is not None and later is not first and readings == ["read", "read"]
+    assert "possible_minor" in later.risks

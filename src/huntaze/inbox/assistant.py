@@ -15,7 +15,9 @@ chatter writes there is sent before a manager approves it (:mod:`huntaze.inbox.r
 from __future__ import annotations
 
 import threading
+import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -135,11 +137,46 @@ class _WarmUp:
             self._done.set()
 
 
+SuggestionKey = tuple[str, str, str, bool]
+
+
+class _RecentSuggestions:
+    """The suggestions of the last few minutes, per fan and latest message.
+
+    The conversation view reads the fan's message when it opens; the reply written there a
+    minute later asks for the same reading (its flags decide whether a manager must approve).
+    Reading again costs about half a second of CPU inside the reply's writing transaction, the
+    slowest part of approve-and-send under load (docs/benchmarks.md, load). A new message from
+    the fan is another key; the outbox checks compliance again whatever the suggestion said."""
+
+    def __init__(self, *, size: int = 512, ttl_s: float = 300.0) -> None:
+        self._items: OrderedDict[SuggestionKey, tuple[float, Suggestion | None]] = OrderedDict()
+        self._size, self._ttl_s = size, ttl_s
+        self._lock = threading.Lock()
+
+    def get(self, key: SuggestionKey) -> tuple[bool, Suggestion | None]:
+        """(found, suggestion) for ``key`` when read within the time to live."""
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is None or time.monotonic() - kept[0] > self._ttl_s:
+                return False, None
+            self._items.move_to_end(key)
+            return True, kept[1]
+
+    def keep(self, key: SuggestionKey, suggestion: Suggestion | None) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), suggestion)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class AssistantService:
     """Reads the fan's latest message and suggests drafts, without a generated completion."""
 
     def __init__(self) -> None:
         self._warm_up = _WarmUp()
+        self._recent = _RecentSuggestions()
 
     def ready(self, *, wait_s: float) -> bool:
         """Whether a reading answers at once; the first call starts loading the model in the
@@ -195,8 +232,25 @@ class AssistantService:
         inbound = [m for m in messages if m.direction == "inbound" and m.text.strip()]
         if not inbound:
             return None
-        data = _draft_input(session, actor, fan, messages)
         writes = actor.can(Permission.OUTBOX_WRITE) and actor.can(Permission.AI_USE)
+        key = (str(actor.org), fan.id, inbound[-1].id, writes)
+        found, kept = self._recent.get(key)
+        if found:
+            return kept
+        suggestion = self._suggest(session, actor, fan, messages, inbound, writes)
+        self._recent.keep(key, suggestion)
+        return suggestion
+
+    def _suggest(
+        self,
+        session: Session,
+        actor: Actor,
+        fan: Fan,
+        messages: list[ChatMessage],
+        inbound: list[ChatMessage],
+        writes: bool,
+    ) -> Suggestion:
+        data = _draft_input(session, actor, fan, messages)
         if writes:
             data = similarity.with_best_past_replies(session, actor, fan.creator_id, data)
 
