@@ -3,13 +3,17 @@ not and how long the fan waited — filterable, for managers only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import log_in
-from tests.team.helpers import make_team
-from tests.team.test_team_leaderboard import _world
+from tests.team.helpers import make_team, ref
+from tests.team.test_team_leaderboard import NOW, _sent, _world
+
+from huntaze.inbox.ingest import ingest_messages
+from huntaze.platforms.base import PlatformMessage
 
 
 def _rows(page: str) -> list[str]:
@@ -51,3 +55,35 @@ def test_bad_filters_are_422_and_chatters_cannot_read_it(
     client.cookies.clear()
     log_in(client, session, crew.chatter)
     assert client.get("/message-log").status_code == 403
+
+
+def test_each_message_says_how_long_the_fan_waited_and_when_he_answered(
+    client: TestClient, session: Session
+) -> None:
+    crew = make_team(session)
+    minute = dt.timedelta(minutes=1)
+    ingest_messages(
+        session,
+        ref(crew, crew.account),
+        [
+            PlatformMessage(
+                platform_message_id=f"in{n}",
+                platform_fan_id="7",
+                direction="inbound",
+                text="hey",
+                sent_at=NOW - ago * minute,
+            )
+            for n, ago in enumerate((100, 57))
+        ],
+    )
+    _sent(session, crew, crew.chatter, "7", "hi you!", ago=60 * minute, platform_id="q1")
+    _sent(session, crew, crew.chatter, "7", "still there?", ago=30 * minute, platform_id="q2")
+    session.commit()
+    log_in(client, session, crew.manager)
+    page = client.get("/message-log").text
+    rows = {("hi you!" in row): row for row in _rows(page)}
+    first, second = rows[True], rows[False]
+    assert 'data-testid="waited">40 min<' in first  # the fan wrote 100 min ago, answered at 60
+    assert 'data-testid="answered">after 3 min<' in first  # he wrote back at 57
+    assert 'data-testid="waited">27 min<' in second  # his message of 57 min ago waited 27
+    assert 'data-testid="answered">—<' in second

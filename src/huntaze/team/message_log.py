@@ -4,7 +4,8 @@ reviews quality without opening each chat.
 
 "Bought" is known for a paid message only: a purchase on the platform's statement that names the
 message (its platform message id). The reply time is :func:`huntaze.team.performance.reply_times`
-over the page's messages.
+over the page's messages; "the fan answered" is his next message within a day, before the
+agency wrote to him again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from huntaze.accounts.repository import memberships
 from huntaze.core.tenancy import in_organization
 from huntaze.creators.models import PlatformAccount
 from huntaze.fans.models import Fan
-from huntaze.inbox.models import Earning
+from huntaze.inbox.models import ChatMessage, Earning
 from huntaze.outbox.models import OutboundMessage
 from huntaze.team.performance import SentMessage, reply_times, sender_column
 
@@ -57,6 +58,7 @@ class LogEntry:
     price_cents: int | None
     bought: bool | None
     reply_s: float | None
+    fan_answered_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,7 @@ def message_log(
     timed = [_as_sent(r) for r in rows if r.platform_fan_id]
     around = _sent_to_same_fans(session, actor, rows)
     waited = reply_times(session, org, around, timed)
+    answered = _fan_answered(session, actor, timed, around)
     entries = [
         LogEntry(
             message_id=r.id,
@@ -136,6 +139,7 @@ def message_log(
             price_cents=r.price_cents,
             bought=(r.id in bought) if r.price_cents else None,
             reply_s=waited.get(r.id),
+            fan_answered_s=answered.get(r.id),
         )
         for r in rows
     ]
@@ -220,3 +224,45 @@ def _sent_to_same_fans(
         for r in session.scalars(stmt)
         if (r.platform_account_id, r.platform_fan_id) in fans
     ]
+
+
+ANSWER_WINDOW = dt.timedelta(hours=24)
+"""How long after a message the fan's next message counts as his answer to it."""
+
+
+def _fan_answered(
+    session: Session, actor: Actor, timed: list[SentMessage], around: list[SentMessage]
+) -> dict[str, float]:
+    """Seconds until the fan wrote back after each message (his next message within
+    :data:`ANSWER_WINDOW`, before the agency wrote to him again)."""
+    if not timed:
+        return {}
+    fans = {(s.account_id, s.fan) for s in timed}
+    stmt = in_organization(
+        select(ChatMessage.platform_account_id, Fan.platform_fan_id, ChatMessage.sent_at).join(
+            Fan, Fan.id == ChatMessage.fan_id
+        ),
+        actor.org,
+        ChatMessage,
+    ).where(
+        ChatMessage.direction == "inbound",
+        ChatMessage.sent_at >= min(s.sent_at for s in timed),
+        ChatMessage.sent_at <= max(s.sent_at for s in timed) + ANSWER_WINDOW,
+        Fan.platform_fan_id.in_(sorted({fan for _, fan in fans})),
+    )
+    inbound: dict[tuple[str, str], list[dt.datetime]] = {}
+    for account, fan, at in session.execute(stmt):
+        if (account, fan) in fans:
+            inbound.setdefault((account, fan), []).append(at)
+    outbound: dict[tuple[str, str], list[dt.datetime]] = {}
+    for each in {s.message_id: s for s in [*around, *timed]}.values():
+        outbound.setdefault((each.account_id, each.fan), []).append(each.sent_at)
+    found: dict[str, float] = {}
+    for message in timed:
+        key = (message.account_id, message.fan)
+        later_ours = [t for t in outbound.get(key, []) if t > message.sent_at]
+        until = min([message.sent_at + ANSWER_WINDOW, *later_ours])
+        theirs = [t for t in inbound.get(key, []) if message.sent_at < t <= until]
+        if theirs:
+            found[message.message_id] = (min(theirs) - message.sent_at).total_seconds()
+    return found
