@@ -227,3 +227,92 @@ def test_the_handover_lists_open_promises(client: TestClient, session: Session, 
     page = client.get("/my-shift")
     assert page.status_code == 200
     assert 'data-testid="handover"' in page.text and "beach video tomorrow" in page.text
+
+
+def test_the_handover_also_lists_custom_requests_unbought_ppvs_and_waiting_fans(
+    client: TestClient, session: Session, crew: Team
+) -> None:
+    from sqlalchemy import select
+    from tests.team.helpers import ref
+
+    from huntaze.inbox.ingest import ingest_earnings, ingest_messages
+    from huntaze.outbox.models import OutboundMessage
+    from huntaze.platforms.base import EarningEntry, PlatformFan, PlatformMessage
+
+    where = ref(crew, crew.account)
+    fans.upsert_from_platform(
+        session, where, [PlatformFan(platform_fan_id=p, username=f"fan{p}") for p in "4567"]
+    )
+    _on_shift(session, crew, crew.chatter, crew.second)
+    for fan_id, text, price in [
+        ("4", "hey you", None),
+        ("5", "good morning!", None),
+        ("6", "a little something", 1200),
+        ("7", "the full set", 2500),
+    ]:
+        made = outbox.create(
+            session,
+            crew.chatter.actor,
+            platform_account_id=crew.account.id,
+            data=OutboundCreate(
+                kind=Kind.PPV if price else Kind.MESSAGE,
+                platform_fan_id=fan_id,
+                text=text,
+                price_cents=price,
+            ),
+        )
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id == made.id)
+            .values(state="sent", sent_at=utcnow(), platform_message_id=f"pm{fan_id}")
+        )
+    later = utcnow()
+    ingest_messages(
+        session,
+        where,
+        [
+            PlatformMessage(
+                platform_message_id=f"in{fan_id}",
+                platform_fan_id=fan_id,
+                direction="inbound",
+                text=text,
+                sent_at=later,
+            )
+            for fan_id, text in [
+                ("4", "could you make a custom video just for me?"),
+                ("5", "morning! how are you?"),
+            ]
+        ],
+    )
+    ingest_earnings(
+        session,
+        where,
+        [
+            EarningEntry(
+                platform_entry_id="e7",
+                kind="ppv",
+                amount_cents=2500,
+                occurred_at=later,
+                platform_fan_id="7",
+                platform_message_id="pm7",
+            )
+        ],
+    )
+    entry = team.clock_out(session, crew.chatter.actor)
+    assert entry is not None and entry.handover is not None
+    names = {
+        f.id: f.username
+        for f in session.scalars(select(Fan).where(Fan.platform_fan_id.in_(list("4567"))))
+    }
+    found = {(item["kind"], names[item["fan_id"]]) for item in entry.handover}
+    assert found == {
+        ("custom_request", "fan4"),
+        ("waiting", "fan4"),
+        ("waiting", "fan5"),
+        ("ppv_not_bought", "fan6"),
+    }
+    session.commit()
+    log_in(client, session, crew.second)
+    page = client.get("/my-shift").text
+    assert "custom request not sold yet" in page and "PPV not bought yet" in page
+    assert "could you make a custom video just for me?" in page

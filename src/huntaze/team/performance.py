@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Permission
 from huntaze.accounts.repository import memberships
+from huntaze.ai.understanding.rules import find
 from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.fans.models import Fan
 from huntaze.inbox.models import ChatMessage, Earning
@@ -281,45 +282,120 @@ def _last_before(sent: list[SentMessage], moment: dt.datetime) -> SentMessage | 
     return sent[index]
 
 
-def open_promises(
+def handover_items(
     session: Session, org: OrgId, membership_id: str, start: dt.datetime, end: dt.datetime
 ) -> list[dict[str, str]]:
-    """Messages the member wrote or approved in ``[start, end]`` that promise something, and
-    after which no paid message (the thing promised) went to that fan: the handover."""
+    """What the next shift must pick up from the member's ``[start, end]``, each item citing its
+    conversation: open promises, custom requests nobody sold yet, PPVs not bought, and fans who
+    wrote last and wait for an answer. Structure, not prose: every item is a fact found in the
+    messages (``kind`` says which), shown per creator."""
     member = memberships.get(session, org, membership_id)
-    written = in_organization(select(OutboundMessage), org, OutboundMessage).where(
-        sender_column() == member.user_id,
-        OutboundMessage.created_at >= start,
-        OutboundMessage.created_at <= end,
-        OutboundMessage.state != "cancelled",
-        OutboundMessage.platform_fan_id.is_not(None),
-    )
-    found: list[dict[str, str]] = []
-    for message in session.scalars(written.order_by(OutboundMessage.created_at)):
-        if not PROMISE.search(message.text):
-            continue
-        later_paid = in_organization(select(OutboundMessage.id), org, OutboundMessage).where(
-            OutboundMessage.platform_account_id == message.platform_account_id,
-            OutboundMessage.platform_fan_id == message.platform_fan_id,
-            OutboundMessage.created_at > message.created_at,
-            OutboundMessage.price_cents > 0,
-        )
-        if session.scalars(later_paid.limit(1)).first() is not None:
-            continue
-        fan = session.scalars(
-            in_organization(select(Fan), org, Fan).where(
-                Fan.platform_account_id == message.platform_account_id,
-                Fan.platform_fan_id == message.platform_fan_id,
+    written = list(
+        session.scalars(
+            in_organization(select(OutboundMessage), org, OutboundMessage)
+            .where(
+                sender_column() == member.user_id,
+                OutboundMessage.created_at >= start,
+                OutboundMessage.created_at <= end,
+                OutboundMessage.state != "cancelled",
+                OutboundMessage.platform_fan_id.is_not(None),
             )
-        ).first()
+            .order_by(OutboundMessage.created_at)
+        )
+    )
+    if not written:
+        return []
+    keys = {(m.platform_account_id, m.platform_fan_id or "") for m in written}
+    fan_rows = session.scalars(
+        in_organization(select(Fan), org, Fan).where(
+            Fan.platform_fan_id.in_(sorted({fan for _, fan in keys})),
+            Fan.platform_account_id.in_(sorted({account for account, _ in keys})),
+        )
+    )
+    fans_by_key = {(f.platform_account_id, f.platform_fan_id): f for f in fan_rows}
+    all_out = _outbound_after(session, org, keys, start)
+    found: list[dict[str, str]] = []
+
+    def item(kind: str, key: tuple[str, str], text: str, at: dt.datetime, ref: str) -> None:
+        fan = fans_by_key.get(key)
         found.append(
             {
-                "message_id": message.id,
+                "kind": kind,
+                "message_id": ref,
                 "fan_id": fan.id if fan else "",
                 "fan_name": (fan.display_name or fan.username) if fan else "",
                 "creator_id": fan.creator_id if fan else "",
-                "text": message.text[:280],
-                "at": message.created_at.isoformat(),
+                "text": text[:280],
+                "at": at.isoformat(),
             }
         )
+
+    def paid_after(key: tuple[str, str], moment: dt.datetime) -> bool:
+        return any(m.created_at > moment and (m.price_cents or 0) > 0 for m in all_out[key])
+
+    for message in written:
+        key = (message.platform_account_id, message.platform_fan_id or "")
+        if PROMISE.search(message.text) and not paid_after(key, message.created_at):
+            item("promise", key, message.text, message.created_at, message.id)
+    bought = _bought_refs(session, org, written)
+    for message in written:
+        key = (message.platform_account_id, message.platform_fan_id or "")
+        if (
+            message.state == "sent"
+            and (message.price_cents or 0) > 0
+            and (message.platform_account_id, message.platform_message_id) not in bought
+        ):
+            price = f"${message.price_cents / 100:.2f}" if message.price_cents else ""
+            item("ppv_not_bought", key, f"{price} “{message.text}”", message.created_at, message.id)
+    for key, fan in fans_by_key.items():
+        inbound = list(
+            session.scalars(
+                in_organization(select(ChatMessage), org, ChatMessage)
+                .where(
+                    ChatMessage.fan_id == fan.id,
+                    ChatMessage.sent_at >= start,
+                    ChatMessage.sent_at <= end,
+                    ChatMessage.direction == "inbound",
+                )
+                .order_by(ChatMessage.sent_at)
+            )
+        )
+        for said in inbound:
+            intents = {name for name, _ in find(said.text).intents}
+            if "custom_request" in intents and not paid_after(key, said.sent_at):
+                item("custom_request", key, said.text, said.sent_at, said.id)
+        last_ours = max((m.created_at for m in all_out[key]), default=None)
+        if inbound and (last_ours is None or inbound[-1].sent_at > last_ours):
+            item("waiting", key, inbound[-1].text, inbound[-1].sent_at, inbound[-1].id)
     return found
+
+
+def _outbound_after(
+    session: Session, org: OrgId, keys: set[tuple[str, str]], start: dt.datetime
+) -> dict[tuple[str, str], list[OutboundMessage]]:
+    """Every message (by anyone) to these fans since ``start``, per fan."""
+    rows = session.scalars(
+        in_organization(select(OutboundMessage), org, OutboundMessage).where(
+            OutboundMessage.created_at >= start,
+            OutboundMessage.state != "cancelled",
+            OutboundMessage.platform_fan_id.in_(sorted({fan for _, fan in keys})),
+        )
+    )
+    per_fan: dict[tuple[str, str], list[OutboundMessage]] = {key: [] for key in keys}
+    for row in rows:
+        key = (row.platform_account_id, row.platform_fan_id or "")
+        if key in per_fan:
+            per_fan[key].append(row)
+    return per_fan
+
+
+def _bought_refs(
+    session: Session, org: OrgId, messages: list[OutboundMessage]
+) -> set[tuple[str, str | None]]:
+    refs = sorted({m.platform_message_id for m in messages if m.platform_message_id})
+    if not refs:
+        return set()
+    stmt = in_organization(
+        select(Earning.platform_account_id, Earning.platform_message_id), org, Earning
+    ).where(Earning.status == "done", Earning.platform_message_id.in_(refs))
+    return {(str(account), ref) for account, ref in session.execute(stmt)}

@@ -32,7 +32,7 @@ from huntaze.team.models import (
     TeamSettings,
     TimeEntry,
 )
-from huntaze.team.performance import open_promises
+from huntaze.team.performance import handover_items
 from huntaze.team.repository import (
     assignments,
     chatters_repo,
@@ -419,7 +419,7 @@ def close_entry(session: Session, entry: TimeEntry, *, at: dt.datetime, auto: bo
     org = trusted_org_id(entry.organization_id)
     entry.clocked_out_at = at
     entry.auto_clocked_out = auto
-    entry.handover = open_promises(session, org, entry.membership_id, entry.clocked_in_at, at)
+    entry.handover = handover_items(session, org, entry.membership_id, entry.clocked_in_at, at)
     assignments.release_member(session, org, entry.membership_id)
     session.flush()
 
