@@ -235,3 +235,46 @@ def test_next_chat_opens_the_next_waiting_conversation(
     log_in(client, session, agency.chatter)
     answer = client.get(f"/inbox/{first.id}/next", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == f"/inbox/{second.id}"
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("2.00", "PPV prices run from $5.00 to $50.00"),
+        ("75.00", "PPV prices run from $5.00 to $50.00"),
+    ],
+    ids=["below-persona", "above-persona"],
+)
+def test_a_reply_priced_outside_the_creators_range_is_refused(
+    client: TestClient, session: Session, agency: Agency, price: str, message: str
+) -> None:
+    fan = fan_who_wrote(session, agency, "send me something")
+    csrf = log_in(client, session, agency.chatter)
+    answer = client.post(
+        f"/inbox/{fan.id}/reply",
+        data={"csrf_token": csrf, "text": "just for you", "price": price, "action": "send"},
+    )
+    assert answer.status_code == 422 and html.escape(message) in answer.text
+    assert session.scalars(select(OutboundMessage)).all() == []
+
+
+def test_the_api_refuses_a_price_the_platform_does_not_take(
+    client: TestClient, session: Session, agency: Agency
+) -> None:
+    from tests.factories import api_headers
+
+    headers = api_headers(client, session, agency.chatter)
+    for price in (250, 20_001):
+        answer = client.post(
+            f"/api/v1/platform-accounts/{agency.account.id}/outbound-messages",
+            json={
+                "kind": "ppv",
+                "platform_fan_id": "1",
+                "text": "a set for you",
+                "price_cents": price,
+            },
+            headers=headers,
+        )
+        assert answer.status_code == 422, answer.text
+        assert "costs between $3.00 and $200.00" in answer.text
+    assert session.scalars(select(OutboundMessage)).all() == []

@@ -11,13 +11,11 @@ from huntaze.campaigns.rules import SegmentRules
 from huntaze.campaigns.schemas import CampaignIn, SegmentDraft, VariantIn
 from huntaze.campaigns.states import Kind, Schedule, WinnerMetric
 from huntaze.core.errors import InvalidInputError, field_error
+from huntaze.platforms.limits import DEFAULT_PPV_PRICE_RANGE_CENTS, PPV_PRICE_RANGE_CENTS
 
 # The PPV prices each platform takes (cents); a platform not listed takes the common range.
-PPV_PRICE_RANGE: dict[str, tuple[int, int]] = {
-    "onlyfans": (300, 20_000),
-    "simulator": (300, 20_000),
-}
-DEFAULT_PPV_PRICE_RANGE = (300, 20_000)
+PPV_PRICE_RANGE = PPV_PRICE_RANGE_CENTS
+DEFAULT_PPV_PRICE_RANGE = DEFAULT_PPV_PRICE_RANGE_CENTS
 
 
 def invalid(field: str, message: str) -> InvalidInputError:

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 
 from huntaze.accounts.actor import Actor
 from huntaze.accounts.permissions import Permission
-from huntaze.core.errors import ConflictError, NotFoundError
+from huntaze.core.errors import ConflictError, InvalidInputError, NotFoundError, field_error
+from huntaze.creators.service import creators
 from huntaze.fans.models import Fan
 from huntaze.fans.service import fans
 from huntaze.inbox.assistant import (
@@ -86,6 +87,8 @@ class ReplyService:
     def reply(self, session: Session, actor: Actor, fan: Fan, data: ReplyIn) -> ReplyOut:
         """Answer the fan: queued to send when asked and allowed, else a draft for approval."""
         actor.require(Permission.OUTBOX_WRITE)
+        if data.price_cents is not None:
+            _check_persona_price(session, actor, fan, data.price_cents)
         routing.before_reply(session, actor, fan)
         replaced = self._replaced(session, actor, fan, data.replaces) if data.replaces else None
         script = scripts.get(session, actor, data.script_id) if data.script_id else None
@@ -189,3 +192,16 @@ class ReplyService:
 
 
 replies = ReplyService()
+
+
+def _check_persona_price(session: Session, actor: Actor, fan: Fan, price_cents: int) -> None:
+    """A PPV in a reply stays within the creator's prices (the persona's range), which a
+    manager sets; the platform's own range is the outbox's to check."""
+    creator = creators.get(session, actor, fan.creator_id)
+    low, high = creator.price_min_cents, creator.price_max_cents
+    if not low <= price_cents <= high:
+        message = (
+            f"{creator.display_name}'s PPV prices run from ${low / 100:.2f} to "
+            f"${high / 100:.2f} (the creator's persona); ${price_cents / 100:.2f} is outside."
+        )
+        raise InvalidInputError(message, errors=[field_error("price", message)])

@@ -37,7 +37,7 @@ from huntaze.compliance.models import Direction, Hit, Outcome, Severity, Verdict
 from huntaze.compliance.policy import can_override
 from huntaze.compliance.service import compliance
 from huntaze.core.db import new_id, utcnow
-from huntaze.core.errors import ConflictError, PermissionDeniedError
+from huntaze.core.errors import ConflictError, InvalidInputError, PermissionDeniedError, field_error
 from huntaze.core.security import new_token
 from huntaze.creators.service import creators
 from huntaze.outbox.models import OutboundMessage
@@ -46,6 +46,7 @@ from huntaze.outbox.schemas import OutboundCreate, OutboundFilter
 from huntaze.outbox.send_checks import delivery_of
 from huntaze.outbox.states import Kind, State, check_move
 from huntaze.outbox.tasks import wake_after_commit
+from huntaze.platforms.limits import ppv_price_range
 
 AUDIT_FIELDS = ("state", "kind", "platform_account_id", "compliance_outcome", "author_kind")
 HELD_RULE = "conversation.needs_manager"
@@ -73,6 +74,8 @@ class OutboxService:
         whatever its text (a conversation flagged to a manager); added to the verdict."""
         actor.require(Permission.OUTBOX_WRITE)
         account = creators.platform_account(session, actor.org, platform_account_id)
+        if data.price_cents is not None:
+            _check_price(account.platform, data.price_cents)
         key = data.idempotency_key or new_id()
         existing = outbound_messages.by_idempotency_key(session, actor.org, key)
         if existing is not None:
@@ -257,3 +260,15 @@ def _held_for_review(verdict: Verdict, reason: str) -> Verdict:
 
 
 outbox = OutboxService()
+
+
+def _check_price(platform: str, price_cents: int) -> None:
+    """A paid message's price must be one the platform takes: refused here, with the range,
+    rather than by the platform at send time after the fan's moment has passed."""
+    low, high = ppv_price_range(platform)
+    if not low <= price_cents <= high:
+        message = (
+            f"A paid message on {platform} costs between ${low / 100:.2f} and "
+            f"${high / 100:.2f}; this one is ${price_cents / 100:.2f}."
+        )
+        raise InvalidInputError(message, errors=[field_error("price_cents", message)])

@@ -20,6 +20,19 @@ from dataclasses import dataclass
 
 KINDS = ("message", "ppv", "mass_message", "post")
 
+PPV_PRICE_RANGE_CENTS: dict[str, tuple[int, int]] = {
+    "onlyfans": (300, 20_000),
+    "simulator": (300, 20_000),
+}
+"""The prices a platform takes for a paid message (cents). OnlyFans' message price runs from
+$3 to $200 (its creator settings refuse anything outside); the simulator imitates it."""
+DEFAULT_PPV_PRICE_RANGE_CENTS = (300, 20_000)
+
+
+def ppv_price_range(platform: str) -> tuple[int, int]:
+    """The lowest and highest price (cents) ``platform`` takes for a paid message."""
+    return PPV_PRICE_RANGE_CENTS.get(platform, DEFAULT_PPV_PRICE_RANGE_CENTS)
+
 
 @dataclass(frozen=True, slots=True)
 class SendLimit:
