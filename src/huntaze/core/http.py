@@ -136,17 +136,59 @@ class _Exchange:
         await self._send(message)
 
 
-class RetryOnLockConflict:
-    """Runs a request again (up to ``attempts`` runs) after a lock conflict; then a 503."""
+SQLITE_WRITING_REQUESTS = 4
+"""How many writing requests run at once on SQLite (the others wait in the event loop)."""
 
-    def __init__(self, app: ASGIApp, *, attempts: int = LOCK_RETRY_ATTEMPTS) -> None:
+
+class RetryOnLockConflict:
+    """Runs a request again (up to ``attempts`` runs) after a lock conflict; then a 503.
+
+    On SQLite, writing requests also pass a gate of :data:`SQLITE_WRITING_REQUESTS` places
+    first. A request's write transaction begins in one worker thread (its dependencies) and
+    commits in another (their teardown); a writer waiting for the write lock blocks its thread.
+    Fifty writers at once would block every thread of the pool (forty) while the one holding
+    the lock waits for a thread to commit in: nothing moves until the busy timeout. Waiting in
+    the event loop instead keeps threads free; one writer at a time is all SQLite runs anyway.
+    A request whose body is too large to replay (an upload) does not pass the gate.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        attempts: int = LOCK_RETRY_ATTEMPTS,
+        sqlite_writers: int = SQLITE_WRITING_REQUESTS,
+    ) -> None:
         self.app = app
         self.attempts = attempts
+        self._sqlite_writers = sqlite_writers
+        self._gate: anyio.Semaphore | None = None
+
+    def _gate_for(self, scope: Scope) -> anyio.Semaphore | None:
+        if scope.get("method", "GET") in READING_METHODS:
+            return None
+        if _declared_length(scope) > REPLAY_MAX_BYTES:
+            return None  # an upload: it must not hold a place while its body streams in
+        app = scope.get("app")
+        database = getattr(getattr(app, "state", None), "database", None)
+        if database is None or not str(database.url).startswith("sqlite"):
+            return None
+        if self._gate is None:
+            self._gate = anyio.Semaphore(self._sqlite_writers)
+        return self._gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        gate = self._gate_for(scope)
+        if gate is None:
+            await self._run(scope, receive, send)
+            return
+        async with gate:
+            await self._run(scope, receive, send)
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = _KeptBody()
         state = dict(scope.get("state", {}))
         for run in range(1, self.attempts + 1):
@@ -172,6 +214,17 @@ class RetryOnLockConflict:
             if run < self.attempts:
                 await anyio.sleep(lock_retry_pause(run - 1))
         await _busy_response(scope, send)
+
+
+def _declared_length(scope: Scope) -> int:
+    """The request's Content-Length (0 when absent or unreadable)."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
 
 
 async def _busy_response(scope: Scope, send: Send) -> None:
