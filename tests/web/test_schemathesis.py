@@ -88,6 +88,14 @@ def api_schema(app: FastAPI, owner_token: dict[str, str]) -> Any:
                         "positive_data_acceptance": {"expected-statuses": RULE_TEXT_STATUSES}
                     },
                 },
+                # A period is two dates the schema checks one by one: a start after its end or
+                # a period longer than the dashboards keep is refused with a 422 saying so.
+                {
+                    "include-path-regex": "/analytics/",
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": RULE_TEXT_STATUSES}
+                    },
+                },
             ],
         }
     )

@@ -34,8 +34,22 @@ from huntaze.core.http import DbSession
 from huntaze.creators.auth import CreatorFromPath
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
-Start = Annotated[dt.date | None, Query(description="First day (in the agency's zone).")]
-End = Annotated[dt.date | None, Query(description="Last day, included.")]
+DAY_PATTERN = r"^(197[1-9]|19[89][0-9]|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$"
+"""A day between 1971 and 2199, the years the dashboards keep (see ``analytics.service``)."""
+Start = Annotated[
+    dt.date | None,
+    Query(
+        description="First day (in the agency's zone), 1971-01-01 to 2199-12-31.",
+        json_schema_extra={"pattern": DAY_PATTERN},
+    ),
+]
+End = Annotated[
+    dt.date | None,
+    Query(
+        description="Last day, included, 1971-01-01 to 2199-12-31.",
+        json_schema_extra={"pattern": DAY_PATTERN},
+    ),
+]
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
