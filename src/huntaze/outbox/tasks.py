@@ -9,8 +9,9 @@ Rows keep moving when a worker dies or a wake-up is lost: :func:`recover_stuck` 
 whose claim's lease lapsed in ``sending`` (their next try looks for the message on the platform
 before sending again), and :func:`dispatch_due` wakes queued rows whose retry time has come. Both
 run every minute from the scheduler and, every few seconds, from the watchdog thread of each
-worker process (:mod:`huntaze.outbox.watchdog`), which wakes only rows overdue by a lease, so a
-dead worker's rows move on within seconds without waking rows a live worker is about to retry.
+worker process (:mod:`huntaze.outbox.watchdog`), which wakes rows whose retry nobody took a
+couple of seconds after it was due (a live worker claims its row the moment its retry is due),
+so a dead worker's rows move on within seconds.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 The scheduler's periodic tasks run once a minute, and only in the one process that runs the
 scheduler. A worker that dies leaves rows behind: in ``sending`` (its claim's lease lapses within
 ``HUNTAZE_OUTBOX_LEASE_S``) or in ``queued`` with a short retry time it meant to wait out itself.
-Every half lease, this thread puts lapsed rows back and wakes queued rows overdue by more than a
-lease, so such rows move on within seconds. Every worker may run it: both sweeps are
-compare-and-set, and a duplicate wake-up is harmless.
+Every :data:`SWEEP_EVERY_S` this thread puts lapsed rows back and wakes queued rows whose retry
+time passed more than :data:`OVERDUE_S` ago: a live worker retrying inline claims its row the
+moment the retry is due, so a row nobody took two seconds later was left by a dead one. Every
+worker may run it: both sweeps are compare-and-set, and a duplicate wake-up is harmless (the
+claim lets one task send).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from huntaze.config import get_settings
 from huntaze.outbox.tasks import dispatch_due, recover_stuck
 
 log = logging.getLogger(__name__)
+SWEEP_EVERY_S = 2.0
+OVERDUE_S = 2.0
 
 
 class SendWatchdog:
@@ -24,8 +28,9 @@ class SendWatchdog:
 
     def __init__(self, *, interval_s: float | None = None) -> None:
         lease_s = get_settings().outbox_lease_s
-        self.interval_s = interval_s if interval_s is not None else lease_s / 2
-        self.overdue_s = lease_s
+        every = min(SWEEP_EVERY_S, lease_s / 2)
+        self.interval_s = interval_s if interval_s is not None else every
+        self.overdue_s = min(OVERDUE_S, lease_s)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="send-watchdog", daemon=True)
 
