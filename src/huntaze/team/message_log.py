@@ -21,7 +21,7 @@ from huntaze.accounts.actor import Actor
 from huntaze.accounts.models import Membership
 from huntaze.accounts.permissions import Permission
 from huntaze.accounts.repository import memberships
-from huntaze.core.tenancy import in_organization
+from huntaze.core.tenancy import OrgId, in_organization
 from huntaze.creators.models import PlatformAccount
 from huntaze.fans.models import Fan
 from huntaze.inbox.models import ChatMessage, Earning
@@ -69,11 +69,10 @@ class MessageLog:
     pages: int
 
 
-def _bought() -> ColumnElement[bool]:
+def _bought(org: OrgId) -> ColumnElement[bool]:
     return (
-        select(Earning.id)
+        in_organization(select(Earning.id), org, Earning)
         .where(
-            Earning.organization_id == OutboundMessage.organization_id,
             Earning.platform_account_id == OutboundMessage.platform_account_id,
             Earning.platform_message_id == OutboundMessage.platform_message_id,
             Earning.status == "done",
@@ -109,7 +108,7 @@ def message_log(
         )
     if wanted.bought is not None:
         stmt = stmt.where(OutboundMessage.price_cents > 0)
-        stmt = stmt.where(_bought() if wanted.bought == "yes" else ~_bought())
+        stmt = stmt.where(_bought(org) if wanted.bought == "yes" else ~_bought(org))
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     pages = max(1, -(-total // PER_PAGE))
     page = min(wanted.page, pages)
